@@ -1,0 +1,1 @@
+"""Users, passwords, API tokens and login throttling: the rules behind authentication."""

@@ -1,0 +1,1 @@
+"""Tariffs and rating of calls."""

@@ -1,0 +1,98 @@
+"""Dial profiles: retries per outcome, ring time, calling hours, limits — the form and the rules.
+
+The form shows retry intervals in minutes and calling hours as "09:00-12:00, 13:00-20:00"
+per weekday; the profile stores seconds and the JSON that `scheduling.windows` reads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from dialer.accounts.users import Actor
+from dialer.campaigns.fields import Field, clean
+from dialer.campaigns.saving import SaveError, delete_record, save_record
+from dialer.models import Campaign, DialProfile
+from dialer.models.campaigns import DEFAULT_RETRY_INTERVALS
+from dialer.scheduling.windows import DAYS, WeeklyWindows, WindowError
+
+# FCC and Ofcom: let a call ring at least 15 s before giving up on it.
+MIN_RING_S = 15
+OUTCOMES = tuple(DEFAULT_RETRY_INTERVALS)
+DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
+_SPAN = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$")
+
+PROFILE_FIELDS: tuple[Field, ...] = (
+    Field("name", "Name", required=True, max_length=100, section="General"),
+    Field("max_attempts", "Attempts per contact", "int", required=True, min=1, max=100, section="General"),
+    Field("ring_timeout_s", "Ring time before giving up", "int", required=True, min=5, max=180, unit="s",
+          section="General", help=f"At least {MIN_RING_S} s unless short ring is allowed below."),
+    Field("allow_short_ring", f"Allow a ring time under {MIN_RING_S} s (check your local law first)", "bool",
+          section="General"),
+    Field("timezone", "Time zone when a contact's own is unknown", "timezone", required=True, max_length=64,
+          section="General"),
+    Field("daily_limit_per_number", "Calls per number per day", "int", min=1, max=100, section="General",
+          help="Empty: no limit."),
+    Field("lifetime_limit_per_number", "Calls per number ever", "int", min=1, max=10000, section="General"),
+    *(Field(f"retry_{o}", f"after {o.replace('_', ' ')}", "int", required=True, min=0, max=60 * 24 * 30,
+            unit="min", section="Retry after") for o in OUTCOMES),
+    *(Field(f"win_{d}", DAY_NAMES[d], max_length=200, section="Calling hours (the contact's local time)",
+            help="Empty: no calls that day." if d == "sun" else "") for d in DAYS),
+)
+
+
+def _windows_text(spans: list[list[str]]) -> str:
+    return ", ".join(f"{a}-{b}" for a, b in spans)
+
+
+def _parse_spans(text: str) -> list[list[str]]:
+    spans = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        match = _SPAN.match(part)
+        if not match:
+            raise ValueError(f"{part!r}: write spans like 09:00-12:00, 13:00-20:00")
+        spans.append([t.zfill(5) for t in match.groups()])
+    return spans
+
+
+def profile_form_values(profile: Any) -> dict[str, Any]:
+    values = {f.name: getattr(profile, f.name, "") for f in PROFILE_FIELDS if hasattr(profile, f.name)}
+    for key in ("daily_limit_per_number", "lifetime_limit_per_number"):
+        values[key] = "" if values.get(key) is None else values[key]
+    retry = {**DEFAULT_RETRY_INTERVALS, **(profile.retry_intervals or {})}
+    values.update({f"retry_{o}": retry[o] // 60 for o in OUTCOMES})
+    values.update({f"win_{d}": _windows_text((profile.calling_windows or {}).get(d, [])) for d in DAYS})
+    return values
+
+
+def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Model values for a profile form or JSON; SaveError with per-field messages otherwise."""
+    cleaned, errors = clean(PROFILE_FIELDS, data)
+    windows: dict[str, list[list[str]]] = {}
+    for day in DAYS:
+        try:
+            windows[day] = _parse_spans(cleaned.get(f"win_{day}", "") or "")
+            WeeklyWindows.parse({day: windows[day]})
+        except (ValueError, WindowError) as exc:
+            errors[f"win_{day}"] = str(exc).replace(f"{day}: ", "") + "."
+    ring = cleaned.get("ring_timeout_s")
+    if ring is not None and ring < MIN_RING_S and not cleaned.get("allow_short_ring"):
+        errors["ring_timeout_s"] = (f"Under {MIN_RING_S} s is refused (FCC, Ofcom) unless you tick "
+                                    "\"allow a ring time under 15 s\".")
+    if errors:
+        raise SaveError(errors)
+    values = {k: v for k, v in cleaned.items() if not k.startswith(("retry_", "win_"))}
+    values["retry_intervals"] = {o: cleaned[f"retry_{o}"] * 60 for o in OUTCOMES}
+    values["calling_windows"] = windows
+    return values
+
+
+async def save_profile(data: Mapping[str, Any], *, actor: Actor, record: DialProfile | None = None) -> DialProfile:
+    return await save_record(DialProfile, validate_profile(data), actor=actor, entity="dial_profile", record=record)
+
+
+async def delete_profile(profile: DialProfile, *, actor: Actor) -> None:
+    users = await Campaign.filter(dial_profile_id=profile.id).values_list("name", flat=True)
+    if users:
+        raise SaveError({"form": f"Campaigns use this profile: {', '.join(users)}. Choose another profile there first."})
+    await delete_record(profile, actor=actor, entity="dial_profile", label=profile.name)

@@ -1,0 +1,135 @@
+"""Settings from the environment (DIALER_*) and an optional TOML file.
+
+The defaults give a working SQLite set-up in ./data. A missing or bad setting raises
+`ConfigError` with one line that says which setting and why; the CLI prints that line.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line meant for a person."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    db_url: str = ""  # empty: sqlite in data_dir
+    secret_key: str = ""  # empty: generated once and kept in data_dir/secret_key
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ari_url: str = "http://127.0.0.1:8088/ari"
+    ari_user: str = "dialer"
+    ari_password: str = "dialer"
+    ari_app: str = "dialer"
+    # How a customer's E.164 number becomes a dial string: {e164} "+4206…", {digits} "4206…".
+    dial_template: str = "PJSIP/{e164}@trunk"
+    engine: bool = True  # run the dialing engine in this process (`dialer run`)
+    engine_id: str = ""  # stable name of this engine for leases and records; default: host name
+    session_max_age_s: int = 12 * 3600
+    cookie_secure: bool = False
+    login_max_failures: int = 5
+    login_window_s: int = 300
+    log_level: str = "info"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def database_url(self) -> str:
+        return self.db_url or f"sqlite://{(self.data_dir / 'dialer.sqlite3').as_posix()}"
+
+
+_ENV_PREFIX = "DIALER_"
+# env name (without prefix, lower case) -> Settings field
+_FIELDS = {f.name for f in fields(Settings) if f.name != "extra"}
+
+
+def _coerce(name: str, raw: Any, target: Any) -> Any:
+    """Turn a string (env) or TOML value into the field's type, or say clearly why not."""
+    if isinstance(target, bool):
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"DIALER_{name.upper()}: expected true/false, got {raw!r}")
+    if isinstance(target, int):
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"DIALER_{name.upper()}: expected a whole number, got {raw!r}") from None
+    if isinstance(target, Path):
+        return Path(str(raw)).expanduser()
+    return str(raw)
+
+
+def _validate(s: Settings) -> None:
+    scheme = urlsplit(s.database_url).scheme
+    if scheme not in {"sqlite", "postgres", "postgresql", "asyncpg"}:
+        raise ConfigError(
+            f"DIALER_DB_URL: unsupported database {scheme or s.database_url!r}; "
+            "use sqlite://PATH or postgres://USER@HOST:PORT/DB"
+        )
+    ari = urlsplit(s.ari_url)
+    if ari.scheme not in {"http", "https"} or not ari.netloc:
+        raise ConfigError(f"DIALER_ARI_URL: expected http(s)://host:port/ari, got {s.ari_url!r}")
+    if not (0 < s.port < 65536):
+        raise ConfigError(f"DIALER_PORT: {s.port} is not a TCP port")
+    if "{e164}" not in s.dial_template and "{digits}" not in s.dial_template:
+        raise ConfigError(f"DIALER_DIAL_TEMPLATE: must contain {{e164}} or {{digits}}, got {s.dial_template!r}")
+    if s.log_level.lower() not in {"debug", "info", "warning", "error"}:
+        raise ConfigError(f"DIALER_LOG_LEVEL: expected debug/info/warning/error, got {s.log_level!r}")
+
+
+def load_settings(env: Mapping[str, str] | None = None, file: Path | None = None) -> Settings:
+    """Settings from a TOML file (DIALER_CONFIG or `file`), then the environment on top."""
+    env = os.environ if env is None else env
+    base = Settings()
+    values: dict[str, Any] = {}
+    path = file or (Path(env["DIALER_CONFIG"]) if env.get("DIALER_CONFIG") else None)
+    extra: dict[str, Any] = {}
+    if path is not None:
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"DIALER_CONFIG: no such file {path}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        for key, raw in doc.items():
+            if key in _FIELDS:
+                values[key] = _coerce(key, raw, getattr(base, key))
+            else:
+                extra[key] = raw
+    for key, raw in env.items():
+        if not key.startswith(_ENV_PREFIX):
+            continue
+        name = key[len(_ENV_PREFIX):].lower()
+        if name in _FIELDS:
+            values[name] = _coerce(name, raw, getattr(base, name))
+    settings = replace(base, extra=extra, **values)
+    _validate(settings)
+    return settings
+
+
+def ensure_secret_key(settings: Settings) -> Settings:
+    """A secret key that survives restarts: the configured one, else one kept in data_dir."""
+    if settings.secret_key:
+        return settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = settings.data_dir / "secret_key"
+    if key_file.exists():
+        key = key_file.read_text().strip()
+    else:
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+    return replace(settings, secret_key=key)

@@ -1,0 +1,1 @@
+"""The Stasis application that runs campaigns and connects answered customers to agents."""

@@ -1,0 +1,470 @@
+"""The life of a customer call in the engine, from the PBX's events: ringing, answered,
+connected to an agent (or held, or abandoned with the message the law asks for), ended,
+recorded, rescheduled.
+
+Connecting is the hot path: an answered customer goes to the agent idle longest in the
+same event handler, with one bridge request and no database access (records are queued).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from dialer.engine.agents import AgentStateError, LiveAgent
+from dialer.engine.calls import CallState, CustomerCall
+from dialer.engine.campaign_runtime import CampaignRuntime
+from dialer.engine.contact_feed import PreparedCall
+from dialer.engine.state import EngineState
+from dialer.models.enums import AgentState, CallOutcome, ContactStatus, NoAgentAction
+from dialer.scheduling.retry import AttemptResult, ContactState, reschedule
+from dialer.telephony.port import FailReason, LegAnswered, LegFailed, LegHungUp, LegKind, LegRinging, \
+    MachineDetected, MachineVerdict, OriginateRequest
+
+log = logging.getLogger(__name__)
+
+AGENT_RING_S = 15.0  # a per-call agent's phone rings this long before the call goes to another
+
+_FAIL_OUTCOME = {
+    FailReason.BUSY: CallOutcome.BUSY,
+    FailReason.CONGESTION: CallOutcome.CONGESTION,
+    FailReason.NO_ANSWER: CallOutcome.NO_ANSWER,
+    FailReason.REJECTED: CallOutcome.NO_ANSWER,
+    FailReason.UNALLOCATED: CallOutcome.FAILED,
+    FailReason.FAILED: CallOutcome.FAILED,
+    FailReason.CANCELLED: CallOutcome.CANCELLED,
+}
+
+
+class CallFlow:
+    def __init__(self, state: EngineState) -> None:
+        self.s = state
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- events ------------------------------------------------------------------------------
+
+    def on_ringing(self, event: LegRinging) -> None:
+        call = self.s.calls.get(event.leg_id)
+        if call is None or call.state is not CallState.DIALING:
+            return
+        call.state, call.ringing_at = CallState.RINGING, event.at
+        self.s.writer.attempt(call.attempt_id, ringing_at=event.at)
+        self.s.writer.event(event.at, "ringing", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                            channel_id=call.call_id)
+
+    def on_answered(self, event: LegAnswered) -> None:
+        call = self.s.calls.get(event.leg_id)
+        if call is None or call.answered_at is not None:
+            return
+        call.answered_at = event.at
+        self.s.writer.attempt(call.attempt_id, answered_at=event.at)
+        self.s.writer.event(event.at, "answered", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                            channel_id=call.call_id)
+        rt = self.s.campaigns.get(call.campaign_id)
+        if rt is not None and rt.config.amd_enabled:
+            call.state = CallState.DETECTING
+            self._spawn(self._detect(call))
+            return
+        self._customer_needs_agent(call)
+
+    def on_machine(self, event: MachineDetected) -> None:
+        call = self.s.calls.get(event.leg_id)
+        if call is None or call.state is not CallState.DETECTING:
+            return
+        call.amd_status = event.verdict.value
+        self.s.writer.attempt(call.attempt_id, amd_status=event.verdict.value)
+        self.s.writer.event(event.at, "amd", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                            verdict=event.verdict.value, detail=event.detail)
+        if event.verdict is MachineVerdict.MACHINE:
+            call.outcome = CallOutcome.MACHINE
+            self._spawn(self.s.port.hangup(call.call_id))
+            return
+        self._customer_needs_agent(call)
+
+    def on_failed(self, event: LegFailed) -> None:
+        call = self.s.calls.get(event.leg_id)
+        if call is None:
+            return
+        call.outcome = call.outcome or _FAIL_OUTCOME[event.reason]
+        call.cause, call.cause_text = event.cause, event.cause_text
+        self._end(call, event.at)
+
+    def on_failed_locally(self, call: CustomerCall, at: datetime) -> None:
+        """The call ended without a PBX event telling us (originate refused, lost in a restart)."""
+        self._end(call, at)
+
+    def on_hung_up(self, event: LegHungUp) -> None:
+        call = self.s.calls.get(event.leg_id)
+        if call is None:
+            return
+        call.cause, call.cause_text = event.cause, event.cause_text
+        if call.state is CallState.BRIDGED:
+            call.outcome = CallOutcome.ANSWERED
+        elif call.outcome is None:
+            # Answered but never given an agent: the customer gave up waiting, or we released them.
+            call.outcome = CallOutcome.ABANDONED if call.answered_at else CallOutcome.FAILED
+        self._end(call, event.at)
+
+    # -- dialing -----------------------------------------------------------------------------
+
+    def track(self, prepared: PreparedCall, campaign_id: int, now: datetime, *,
+              reserved_agent_id: int | None = None, **event_detail: object) -> CustomerCall:
+        """A prepared call about to be dialed: held in memory, in the event record, told to the IS."""
+        call = CustomerCall(call_id=prepared.leg_id, attempt_id=prepared.attempt_id, campaign_id=campaign_id,
+                            contact_id=prepared.contact_id, phone=prepared.phone, phone_index=prepared.phone_index,
+                            caller_id=prepared.caller_id, attempt_no=prepared.attempt_no,
+                            phone_count=prepared.phone_count, max_attempts=prepared.max_attempts,
+                            contact=prepared.card, originated_at=now, reserved_agent_id=reserved_agent_id)
+        self.s.calls[call.call_id] = call
+        if reserved_agent_id is not None:
+            event_detail["agent_id"] = reserved_agent_id
+        self.s.writer.event(now, "originate", attempt_id=call.attempt_id, campaign_id=campaign_id,
+                            channel_id=call.call_id, phone=call.phone, caller_id=call.caller_id, **event_detail)
+        self.s.webhook("call.started", call, originated_at=now.isoformat(),
+                       **{k: v for k, v in event_detail.items() if k != "agent_id"})
+        return call
+
+    async def originate(self, call: CustomerCall, ring_timeout_s: float) -> Exception | None:
+        """Dial the customer leg; when the PBX refuses, the call's record ends at once and the
+        refusal is returned. A refused call never rang: it is *cancelled* (the dial profile's
+        interval for cancelled calls applies), whichever path dialed it."""
+        try:
+            await self.s.port.originate(OriginateRequest(call.call_id, LegKind.CUSTOMER,
+                                                         self.s.endpoint_for(call.phone),
+                                                         caller_id=call.caller_id, timeout_s=ring_timeout_s))
+        except Exception as exc:
+            call.outcome = CallOutcome.CANCELLED
+            call.cause, call.cause_text = 0, f"not dialed: {exc}"[:100]
+            self.on_failed_locally(call, self.s.clock())
+            return exc
+        return None
+
+    # -- connecting --------------------------------------------------------------------------
+
+    def _customer_needs_agent(self, call: CustomerCall) -> None:
+        call.state = CallState.WAITING
+        self.s.waiting.append(call.call_id)
+        self.dispatch()
+        if call.state is CallState.WAITING:
+            rt = self.s.campaigns.get(call.campaign_id)
+            if rt is None or rt.config.no_agent_action is NoAgentAction.HANG_UP:
+                self.release_abandoned(call, self.s.clock())
+            else:
+                self._spawn(self._hold(call, rt))
+        self.s.publish_call(call)
+
+    def dispatch(self) -> None:
+        """Longest-waiting customer to the agent idle longest who may take their campaign."""
+        if not self.s.waiting:
+            return
+        for call_id in list(self.s.waiting):
+            call = self.s.calls.get(call_id)
+            if call is None or call.state is not CallState.WAITING:
+                self.s.waiting.remove(call_id)
+                continue
+            agent = self._free_agent_for(call)
+            if agent is not None:
+                self.s.waiting.remove(call_id)
+                self._connect(call, agent)
+
+    def _free_agent_for(self, call: CustomerCall) -> LiveAgent | None:
+        if call.reserved_agent_id is not None:
+            agent = self.s.agents.get(call.reserved_agent_id)
+            ok = agent is not None and agent.state is AgentState.RESERVED and (agent.phone_up or agent.per_call)
+            return agent if ok else None
+        rt = self.s.campaigns.get(call.campaign_id)
+        skills = rt.config.required_skills if rt else frozenset()
+        best: LiveAgent | None = None
+        for agent in self.s.agents.values():
+            if agent.can_take_call and agent.serves(call.campaign_id, skills):
+                if best is None or (agent.idle_since or datetime.min) < (best.idle_since or datetime.min):
+                    best = agent
+        return best
+
+    def _connect(self, call: CustomerCall, agent: LiveAgent) -> None:
+        now = self.s.clock()
+        agent.call_id = call.call_id
+        call.agent_id = agent.agent_id
+        if agent.per_call and not agent.phone_up:
+            # Ring the agent's phone now; the customer keeps the hold treatment until it answers.
+            agent.move(AgentState.RINGING, now)
+            call.state = CallState.CONNECTING
+            self.s.writer.event(now, "agent_ringing", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                                agent_id=agent.agent_id)
+            self.s.publish_agent(agent)
+            self._spawn(self._ring_agent(call, agent))
+            return
+        agent.move(AgentState.ON_CALL, now)
+        self._spawn(self._bridge(call, agent))
+        self.connected(call, agent, now)
+
+    def connected(self, call: CustomerCall, agent: LiveAgent, now: datetime) -> None:
+        """The customer is with the agent: record it, count the wait, push the card."""
+        call.state, call.bridged_at = CallState.BRIDGED, now
+        wait = call.wait_s() or 0.0
+        rt = self.s.campaigns.get(call.campaign_id)
+        if rt is not None and not call.abandon_counted:
+            late = wait > rt.config.settings.abandon_after_s
+            call.abandon_counted = late
+            rt.on_live_answer(abandoned=late)
+        self.s.writer.attempt(call.attempt_id, bridged_at=now, agent_id=agent.agent_id, wait_s=wait)
+        self.s.writer.event(now, "bridged", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                            agent_id=agent.agent_id, channel_id=call.call_id, wait_s=round(wait, 3))
+        self.s.writer.agent_state(agent.agent_id, AgentState.ON_CALL, now, campaign_id=call.campaign_id,
+                                  session_id=agent.session_id)
+        connected = {"type": "call.connected", "call_id": call.call_id, "agent_id": agent.agent_id,
+                     "attempt_id": call.attempt_id, "card": call.contact, "at": now.isoformat()}
+        self.s.publish(connected, f"agent:{agent.agent_id}", f"campaign:{call.campaign_id}")
+        self.s.webhook("call.connected", call, wait_s=round(wait, 3), bridged_at=now.isoformat())
+        self.s.publish_agent(agent)
+        self.s.publish_call(call)
+
+    async def _ring_agent(self, call: CustomerCall, agent: LiveAgent) -> None:
+        agent.leg_id, agent.bridge_id = uuid.uuid4().hex, uuid.uuid4().hex
+        self.s.agent_legs[agent.leg_id] = agent.agent_id
+        try:
+            if not call.message_started:
+                call.message_started = True
+                await self.s.port.start_music(call.call_id)
+            await self.s.port.originate(OriginateRequest(agent.leg_id, LegKind.AGENT, agent.extension,
+                                                         caller_id="Dialer", timeout_s=AGENT_RING_S))
+        except Exception as exc:
+            log.info("ringing agent %s failed: %s", agent.username, exc)
+            self.s.agent_legs.pop(agent.leg_id, None)
+            agent.leg_id = None
+            self.agent_missed(agent, call, "phone unreachable")
+
+    async def agent_answered(self, agent: LiveAgent) -> None:
+        """A per-call agent picked up: bridge them with the customer who waits for them."""
+        call = self.s.calls.get(agent.call_id) if agent.call_id else None
+        if call is None or call.state is not CallState.CONNECTING:
+            if agent.leg_id:  # the customer left meanwhile: nothing to connect
+                self.s.agent_legs.pop(agent.leg_id, None)
+                await self.s.port.hangup(agent.leg_id)
+                agent.leg_id = None
+            return
+        now = self.s.clock()
+        agent.move(AgentState.ON_CALL, now)
+        self.connected(call, agent, now)
+        try:
+            await self.s.port.create_bridge(agent.bridge_id or "")
+            await self.s.port.add_to_bridge(agent.bridge_id or "", agent.leg_id or "")
+        except Exception as exc:
+            log.warning("bridging agent %s failed: %s", agent.username, exc)
+        await self._bridge(call, agent)
+
+    def agent_missed(self, agent: LiveAgent, call: CustomerCall | None, reason: str) -> None:
+        """A per-call agent did not answer: pause them, and the customer waits for the next agent."""
+        now = self.s.clock()
+        agent.call_id, agent.leg_id = None, None
+        if agent.state is AgentState.RINGING:
+            agent.move(AgentState.PAUSED, now, reason)
+            self.s.writer.agent_state(agent.agent_id, AgentState.PAUSED, now, reason, session_id=agent.session_id)
+            self.s.publish_agent(agent)
+        if call is not None and call.state is CallState.CONNECTING:
+            call.state, call.agent_id = CallState.WAITING, None
+            self.s.waiting.insert(0, call.call_id)  # they waited longest
+            self.dispatch()
+
+    async def _bridge(self, call: CustomerCall, agent: LiveAgent) -> None:
+        try:
+            if call.message_started:
+                await self.s.port.stop_music(call.call_id)
+            await self.s.port.add_to_bridge(agent.bridge_id or "", call.call_id)
+            if rt := self.s.campaigns.get(call.campaign_id):
+                if rt.config.record_calls and agent.bridge_id:
+                    call.recording_name = f"{call.attempt_id}-{call.call_id[:8]}"
+                    await self.s.port.record_bridge(agent.bridge_id, call.recording_name)
+                    self.s.writer.attempt(call.attempt_id, recording_name=call.recording_name)
+        except Exception as exc:  # the customer may have left between answer and bridge
+            log.info("bridging %s to agent %s failed: %s", call.call_id, agent.username, exc)
+
+    async def _detect(self, call: CustomerCall) -> None:
+        try:
+            await self.s.port.detect_machine(call.call_id)
+        except Exception as exc:
+            log.info("machine detection on %s failed (%s): treating as a person", call.call_id, exc)
+            self._customer_needs_agent(call)
+
+    async def _hold(self, call: CustomerCall, rt: CampaignRuntime) -> None:
+        # The law wants a message within 2 s of answer when no agent is free: start at once.
+        call.message_started = True
+        try:
+            if rt.config.hold_message:
+                await self.s.port.play(call.call_id, f"sound:{rt.config.hold_message}", uuid.uuid4().hex)
+            else:
+                await self.s.port.start_music(call.call_id, rt.config.hold_music_class)
+        except Exception as exc:
+            log.info("hold treatment on %s failed: %s", call.call_id, exc)
+
+    def release_abandoned(self, call: CustomerCall, now: datetime) -> None:
+        """No agent: tell the customer who called and how to call back, then hang up."""
+        if call.state is not CallState.WAITING:
+            return
+        if call.call_id in self.s.waiting:
+            self.s.waiting.remove(call.call_id)
+        call.outcome, call.state = CallOutcome.ABANDONED, CallState.RELEASING
+        rt = self.s.campaigns.get(call.campaign_id)
+        if rt is not None and not call.abandon_counted:
+            call.abandon_counted = True
+            rt.on_live_answer(abandoned=True)
+        self.s.writer.event(now, "abandoned", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                            channel_id=call.call_id, waited_s=round(call.wait_s() or
+                                                                   (now - call.answered_at).total_seconds(), 3))
+        self.s.publish({"type": "customer.abandoned", "call_id": call.call_id, "campaign_id": call.campaign_id},
+                       f"campaign:{call.campaign_id}", "floor")
+        self.s.webhook("customer.abandoned", call, answered_at=call.answered_at.isoformat() if call.answered_at
+                       else None)
+        message = rt.config.abandon_message if rt else ""
+        self._spawn(self._play_then_hang_up(call, message))
+
+    async def _play_then_hang_up(self, call: CustomerCall, message: str) -> None:
+        try:
+            if message:
+                playback_id = uuid.uuid4().hex
+                self.s.playbacks[playback_id] = call.call_id
+                await self.s.port.stop_music(call.call_id)
+                await self.s.port.play(call.call_id, f"sound:{message}", playback_id)
+                return  # hung up when the playback finishes (see on_playback_finished)
+        except Exception as exc:
+            log.info("abandon message on %s failed: %s", call.call_id, exc)
+        await self.s.port.hangup(call.call_id)
+
+    async def on_playback_finished(self, playback_id: str) -> None:
+        call_id = self.s.playbacks.pop(playback_id, None)
+        if call_id is not None:
+            await self.s.port.hangup(call_id)
+
+    def check_waiting(self, now: datetime) -> None:
+        """Count customers waiting past the legal 2 s as abandoned; release those past max wait."""
+        for call in self.s.calls.values():
+            rt = self.s.campaigns.get(call.campaign_id)
+            if (call.state is CallState.CONNECTING and call.answered_at and rt is not None
+                    and not call.abandon_counted
+                    and (now - call.answered_at).total_seconds() > rt.config.settings.abandon_after_s):
+                call.abandon_counted = True
+                rt.on_live_answer(abandoned=True)
+        for call_id in list(self.s.waiting):
+            call = self.s.calls.get(call_id)
+            if call is None or call.answered_at is None:
+                continue
+            rt = self.s.campaigns.get(call.campaign_id)
+            if rt is None:
+                continue
+            waited = (now - call.answered_at).total_seconds()
+            if not call.abandon_counted and waited > rt.config.settings.abandon_after_s:
+                call.abandon_counted = True
+                rt.on_live_answer(abandoned=True)
+            if waited >= rt.config.max_wait_s:
+                self.release_abandoned(call, now)
+
+    # -- the end of an attempt ---------------------------------------------------------------
+
+    def _end(self, call: CustomerCall, at: datetime) -> None:
+        if not call.live:
+            return
+        previous = call.state
+        call.state, call.ended_at = CallState.ENDED, at
+        if call.call_id in self.s.waiting:
+            self.s.waiting.remove(call.call_id)
+        rt = self.s.campaigns.get(call.campaign_id)
+        outcome = call.outcome or CallOutcome.FAILED
+        person = call.answered_at is not None and outcome is not CallOutcome.MACHINE
+        if rt is not None:
+            rt.on_attempt_finished(call, answered_by_person=person)
+            if person and previous is CallState.WAITING and not call.abandon_counted:
+                call.abandon_counted = True  # hung up before an agent came, within the 2 s
+                rt.on_live_answer(abandoned=True)
+        fields = {"ended_at": at, "outcome": outcome, "hangup_cause": call.cause,
+                  "hangup_cause_text": call.cause_text[:100]}
+        if call.answered_at and call.bridged_at is None:
+            fields["wait_s"] = (at - call.answered_at).total_seconds()
+        talk = call.talk_s()
+        if talk is not None:
+            fields["talk_s"] = talk
+            if rt is not None:
+                rt.on_talk(talk)
+        self.s.writer.attempt(call.attempt_id, **fields)
+        self.s.writer.event(at, "ended", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                            agent_id=call.agent_id, channel_id=call.call_id, outcome=outcome.value,
+                            cause=call.cause, cause_text=call.cause_text)
+        self.s.publish_call(call)
+        self.s.webhook("call.ended", call, outcome=outcome.value, hangup_cause=call.cause,
+                       hangup_cause_text=call.cause_text, ended_at=at.isoformat(),
+                       answered_at=call.answered_at.isoformat() if call.answered_at else None,
+                       talk_s=talk, amd=call.amd_status or None)
+        agent = self.s.agents.get(call.agent_id) if call.agent_id else None
+        if agent is not None and agent.per_call and agent.call_id == call.call_id:
+            self._spawn(self._release_agent_phone(agent))
+        if agent is not None and agent.call_id == call.call_id and agent.state is AgentState.RINGING:
+            self.agent_missed(agent, None, "the customer left while the phone rang")
+            agent.move(AgentState.READY, at)  # not the agent's fault: ready again
+            self.s.publish_agent(agent)
+            agent = None
+        if agent is not None and agent.call_id == call.call_id and agent.state is AgentState.ON_CALL:
+            self._start_wrap_up(agent, call, at, rt)
+            self.s.publish({"type": "call.ended", "call_id": call.call_id, "agent_id": agent.agent_id,
+                            "attempt_id": call.attempt_id, "at": at.isoformat()}, f"agent:{agent.agent_id}")
+        else:
+            # Nobody will set a disposition: reschedule now.
+            self.reschedule_contact(call, AttemptResult(outcome, call.cause), at)
+            self.s.calls.pop(call.call_id, None)
+            reserved = self.s.agents.get(call.reserved_agent_id) if call.reserved_agent_id else None
+            if reserved is not None and reserved.state is AgentState.RESERVED:
+                reserved.call_id = None  # the previewed customer did not answer: next contact
+                if reserved.pause_requested is not None:
+                    # Straight back to pause: passing through "ready" would let the dispatcher
+                    # hand them a predictive call in between.
+                    reason, reserved.pause_requested = reserved.pause_requested, None
+                    reserved.move(AgentState.PAUSED, at, reason)
+                else:
+                    reserved.move(AgentState.READY, at)
+                self.s.publish({"type": "call.ended", "call_id": call.call_id, "agent_id": reserved.agent_id,
+                                "attempt_id": call.attempt_id, "outcome": outcome.value, "at": at.isoformat()},
+                               f"agent:{reserved.agent_id}")
+                self.s.publish_agent(reserved)
+
+    async def _release_agent_phone(self, agent: LiveAgent) -> None:
+        """Per-call agents: the phone is hung up with the call (it is rung again for the next)."""
+        leg, bridge = agent.leg_id, agent.bridge_id
+        agent.leg_id, agent.bridge_id, agent.phone_up = None, None, False
+        if leg:
+            self.s.agent_legs.pop(leg, None)
+            await self.s.port.hangup(leg)
+        if bridge:
+            await self.s.port.destroy_bridge(bridge)
+
+    def _start_wrap_up(self, agent: LiveAgent, call: CustomerCall, at: datetime, rt: CampaignRuntime | None) -> None:
+        try:
+            agent.move(AgentState.WRAP_UP, at)
+        except AgentStateError:
+            return
+        wrap = rt.config.wrap_up_s if rt else agent.wrap_up_s
+        agent.wrap_up_s = wrap
+        agent.wrap_up_until = at + timedelta(seconds=wrap)
+        self.s.writer.agent_state(agent.agent_id, AgentState.WRAP_UP, at, campaign_id=call.campaign_id,
+                                  session_id=agent.session_id)
+        self.s.publish_agent(agent)
+
+    def reschedule_contact(self, call: CustomerCall, result: AttemptResult, now: datetime) -> None:
+        rt = self.s.campaigns.get(call.campaign_id)
+        intervals = rt.config.retry_intervals if rt else {}
+        max_attempts = rt.config.max_attempts if rt else 5
+        limit = max(max_attempts, call.max_attempts or 0)
+        decision = reschedule(result, ContactState(call.attempt_no, limit, call.phone_index, call.phone_count),
+                              intervals, now)
+        fields = {"status": decision.status, "next_attempt_at": decision.next_attempt_at,
+                  "phone_index": decision.phone_index, "is_callback": decision.is_callback,
+                  "lease_owner": None, "lease_expires_at": None, "last_outcome": result.outcome.value}
+        if decision.owner_agent_id is not None:
+            fields["owner_agent_id"] = decision.owner_agent_id
+        if decision.status is not ContactStatus.PENDING:
+            fields["next_attempt_at"] = None
+        self.s.writer.contact(call.contact_id, **fields)

@@ -1,0 +1,271 @@
+"""One running campaign inside the engine: its settings, what it has learned, the pacer and
+its state, and the snapshot it hands the pacer on every tick.
+
+Learned figures start from the database (abandons and live answers in the compliance
+window survive a restart, as the law counts them over 30 days or 24 hours) and then follow
+each finished call in memory.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from dialer.engine.agents import LiveAgent
+from dialer.engine.calls import CallState, CustomerCall
+from dialer.models import Campaign
+from dialer.models.enums import AbandonWindow, AgentState, CampaignMode, NoAgentAction, PrivateNumbers
+from dialer.pacing.decision import Decision, Reason
+from dialer.pacing.pacer import Pacer, pacer_named
+from dialer.pacing.snapshot import CampaignSettings, Learned, Snapshot, WrapUp
+
+RECENT = 1000  # finished attempts over which the answer rate is measured, as the pacers were tuned
+SAMPLES = 1000
+
+
+@dataclass
+class CampaignConfig:
+    """The campaign's settings as the engine needs them (read from the model at start/reload)."""
+
+    campaign_id: int
+    name: str
+    team_id: int | None
+    mode: CampaignMode
+    pacer: str
+    list_ids: tuple[int, ...]
+    required_skills: frozenset[str]
+    ring_timeout_s: float
+    max_attempts: int
+    retry_intervals: dict[str, int]
+    calling_windows: dict[str, Any]
+    timezone: str
+    daily_limit_per_number: int | None
+    lifetime_limit_per_number: int | None
+    caller_id: str
+    pool_id: int | None
+    settings: CampaignSettings
+    abandon_window: timedelta
+    no_agent_action: NoAgentAction
+    hold_message: str
+    hold_music_class: str
+    max_wait_s: float
+    abandon_message: str
+    deep_link_template: str
+    card_fields: tuple[str, ...]
+    record_calls: bool
+    amd_enabled: bool
+    wrap_up_s: float
+    auto_end_wrap_up: bool
+    private_numbers: PrivateNumbers = PrivateNumbers.OFF
+
+    @classmethod
+    async def load(cls, campaign: Campaign) -> "CampaignConfig":
+        await campaign.fetch_related("contact_lists", "dial_profile")
+        profile = campaign.dial_profile
+        ring = float(profile.ring_timeout_s if profile else 25)
+        if profile is None or not profile.allow_short_ring:
+            ring = max(ring, 15.0)  # FCC / Ofcom: at least 15 s unless an admin overrode it
+        calls_per_agent = campaign.calls_per_agent or 1.0
+        if campaign.overdial_pct:
+            calls_per_agent = 1.0 + campaign.overdial_pct / 100.0
+        pacer = campaign.pacer if campaign.mode is CampaignMode.PREDICTIVE else campaign.mode.value
+        return cls(
+            campaign_id=campaign.id, name=campaign.name, team_id=campaign.team_id, mode=campaign.mode,
+            pacer=pacer, list_ids=tuple(cl.id for cl in campaign.contact_lists),
+            required_skills=frozenset(campaign.required_skills or ()),
+            ring_timeout_s=ring,
+            max_attempts=profile.max_attempts if profile else 5,
+            retry_intervals=dict(profile.retry_intervals) if profile else {},
+            calling_windows=dict(profile.calling_windows) if profile else {},
+            timezone=profile.timezone if profile else "UTC",
+            daily_limit_per_number=profile.daily_limit_per_number if profile else None,
+            lifetime_limit_per_number=profile.lifetime_limit_per_number if profile else None,
+            caller_id=campaign.caller_id, pool_id=campaign.caller_id_pool_id,
+            settings=CampaignSettings(
+                abandon_cap=campaign.abandon_cap_pct / 100.0, max_lines=campaign.max_lines,
+                max_attempts_per_5s=campaign.max_attempts_per_5s or None, ring_timeout_s=ring,
+                predicted_talk_s=float(campaign.predicted_talk_s), default_wrap_up_s=float(campaign.wrap_up_s),
+                calls_per_agent=calls_per_agent),
+            abandon_window=timedelta(hours=24) if campaign.abandon_window is AbandonWindow.HOURS_24
+            else timedelta(days=30),
+            no_agent_action=campaign.no_agent_action, hold_message=campaign.hold_message,
+            hold_music_class=campaign.hold_music_class or "default", max_wait_s=float(campaign.max_wait_s),
+            abandon_message=campaign.abandon_message, deep_link_template=campaign.deep_link_template,
+            card_fields=tuple(campaign.card_fields or ()), record_calls=campaign.record_calls,
+            amd_enabled=campaign.amd_enabled, wrap_up_s=float(campaign.wrap_up_s),
+            auto_end_wrap_up=campaign.auto_end_wrap_up, private_numbers=campaign.private_numbers,
+        )
+
+
+@dataclass
+class LearnedCounters:
+    recent: deque[bool] = field(default_factory=lambda: deque(maxlen=RECENT))  # answered by a person?
+    time_to_answer: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
+    talk: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
+    wrap: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
+    live_in_window: int = 0  # answered by a person: agent-handled (AH) plus abandoned (D)
+    abandons_in_window: int = 0  # D
+    machines_in_window: int = 0  # AM: calls agents marked as answering machines
+    ofcom: bool = False  # 24 h window with Ofcom's answering-machine adjustment
+    attempts_total: int = 0
+    live_total: int = 0
+    abandons_total: int = 0
+    answered_today: int = 0
+    abandoned_today: int = 0
+
+    def window_counts(self) -> tuple[float, float]:
+        """(live answers, abandons) as the rule counts them.
+
+        Ofcom: some "abandoned" calls were answering machines the dialer took for people;
+        D' = D - D*AM/(AH+AM), and the rate is D'/(AH+D') (PACING-BASELINES.md).
+        """
+        d = float(self.abandons_in_window)
+        if not self.ofcom:
+            return float(self.live_in_window), d
+        ah = float(max(0, self.live_in_window - self.abandons_in_window))
+        am = float(self.machines_in_window)
+        d_adj = d - d * am / (ah + am) if ah + am else d
+        return ah + d_adj, d_adj
+
+    def learned(self) -> Learned:
+        live, abandons = self.window_counts()
+        return Learned(recent_attempts=len(self.recent), recent_answers=sum(self.recent),
+                       time_to_answer_s=tuple(self.time_to_answer), talk_s=tuple(self.talk),
+                       wrap_up_s=tuple(self.wrap), live_answers_in_window=round(live),
+                       abandons_in_window=round(abandons), attempts_total=self.attempts_total,
+                       live_answers_total=self.live_total, abandons_total=self.abandons_total)
+
+
+class CampaignRuntime:
+    def __init__(self, config: CampaignConfig, counters: LearnedCounters | None = None) -> None:
+        self.config = config
+        self.counters = counters or LearnedCounters()
+        self.pacer: Pacer = pacer_named(config.pacer)
+        self.pacer_state: Any = self.pacer.initial_state()
+        self.launches: deque[datetime] = deque()
+        self.last_decision: Decision | None = None
+        self.not_dialing: list[str] = []
+        self.paused = False
+        self.contacts_exhausted = False  # the last lease found nothing dialable
+        self.contacts_remaining: int | None = None  # pending or leased; counted every 30 s
+        self.config_loaded_at: datetime | None = None
+
+    @property
+    def campaign_id(self) -> int:
+        return self.config.campaign_id
+
+    def snapshot(self, now: datetime, agents: Iterable[LiveAgent], calls: Iterable[CustomerCall]) -> Snapshot:
+        ready = on_call = paused = 0
+        on_call_ages: list[float] = []
+        wraps: list[WrapUp] = []
+        for a in agents:
+            if not a.serves(self.campaign_id, self.config.required_skills):
+                continue
+            if a.state is AgentState.READY and (a.phone_up or a.per_call):
+                ready += 1
+            elif a.state in (AgentState.ON_CALL, AgentState.RESERVED, AgentState.RINGING):
+                on_call += 1
+                on_call_ages.append((now - a.since).total_seconds() if a.since else 0.0)
+            elif a.state is AgentState.WRAP_UP:
+                elapsed = (now - a.since).total_seconds() if a.since else 0.0
+                wraps.append(WrapUp(elapsed_s=elapsed, expected_s=a.wrap_up_s))
+            elif a.state is AgentState.PAUSED:
+                paused += 1
+        ringing, waiting = [], []
+        for c in calls:
+            if c.campaign_id != self.campaign_id or not c.live:
+                continue
+            if c.state in (CallState.DIALING, CallState.RINGING):
+                ringing.append((now - c.originated_at).total_seconds() if c.originated_at else 0.0)
+            elif c.state in (CallState.WAITING, CallState.DETECTING, CallState.CONNECTING):
+                waiting.append((now - c.answered_at).total_seconds() if c.answered_at else 0.0)
+        while self.launches and self.launches[0] <= now - timedelta(seconds=5):
+            self.launches.popleft()
+        return Snapshot(now=now, agents_ready=ready, agents_on_call_s=tuple(on_call_ages),
+                        agents_in_wrap_up=tuple(wraps), agents_paused=paused,
+                        calls_ringing_s=tuple(ringing), customers_waiting_s=tuple(waiting),
+                        attempts_last_5s=len(self.launches), settings=self.config.settings,
+                        learned=self.counters.learned())
+
+    def decide(self, snapshot: Snapshot) -> Decision:
+        decision = self.pacer.calls_to_launch(snapshot, self.pacer_state)
+        self.pacer_state = decision.state
+        self.last_decision = decision
+        return decision
+
+    # -- learning from each finished call ----------------------------------------------------
+
+    def on_attempt_finished(self, call: CustomerCall, answered_by_person: bool) -> None:
+        c = self.counters
+        c.attempts_total += 1
+        c.recent.append(answered_by_person)
+        if answered_by_person and call.answered_at and call.originated_at:
+            c.time_to_answer.append((call.answered_at - call.originated_at).total_seconds())
+
+    def on_live_answer(self, abandoned: bool) -> None:
+        c = self.counters
+        c.live_in_window += 1
+        c.live_total += 1
+        c.answered_today += 1
+        if abandoned:
+            c.abandons_in_window += 1
+            c.abandons_total += 1
+            c.abandoned_today += 1
+
+    def on_talk(self, talk_s: float) -> None:
+        self.counters.talk.append(talk_s)
+
+    def on_wrap(self, wrap_s: float) -> None:
+        self.counters.wrap.append(wrap_s)
+
+    def on_machine_marked(self) -> None:
+        """An agent marked a connected call as an answering machine (Ofcom's AM)."""
+        self.counters.machines_in_window += 1
+
+    @property
+    def abandon_rate(self) -> float:
+        live, abandons = self.counters.window_counts()
+        return abandons / live if live else 0.0
+
+    def status_event(self, now: datetime, snapshot: Snapshot | None) -> dict:
+        """The live counters. Contacts remaining only once counted: the wallboard merges events
+        into what it shows, and a null would erase the count its snapshot gave."""
+        d = self.last_decision
+        event = {
+            "type": "campaign.stats", "campaign_id": self.campaign_id, "name": self.config.name,
+            "status": "paused" if self.paused else "running",
+            "ringing": len(snapshot.calls_ringing_s) if snapshot else 0,
+            "waiting": len(snapshot.customers_waiting_s) if snapshot else 0,
+            "longest_wait_s": max(snapshot.customers_waiting_s, default=0.0) if snapshot else 0.0,
+            "answered_today": self.counters.answered_today, "abandoned_today": self.counters.abandoned_today,
+            "abandon_rate": round(self.abandon_rate, 4), "abandon_cap": self.config.settings.abandon_cap,
+            "dial_level": d.detail.get("dial_level") if d else None,
+            "pacer_reason": d.explain() if d else "",
+            "not_dialing": list(self.not_dialing), "at": now.isoformat(),
+        }
+        if self.contacts_remaining is not None:
+            event["contacts_remaining"] = self.contacts_remaining
+        return event
+
+    def topics(self) -> tuple[str, ...]:
+        """Where its events go: its own topic, the floor, and its team's (so a team supervisor's
+        wallboard sees a campaign started after it connected)."""
+        team = (f"team:{self.config.team_id}",) if self.config.team_id is not None else ()
+        return (f"campaign:{self.campaign_id}", "floor", *team)
+
+
+def reason_text(decision: Decision) -> str | None:
+    """A person's sentence for a decision that launches nothing; None when it launches calls."""
+    if decision.calls > 0:
+        return None
+    return {
+        Reason.NO_ACTIVE_AGENTS: "no agent is logged in and ready for this campaign",
+        Reason.NO_READY_AGENTS: "every agent is busy",
+        Reason.CUSTOMERS_WAITING: "answered customers are waiting for an agent",
+        Reason.ENOUGH_IN_FLIGHT: "calls already ringing cover the agents about to be free",
+        Reason.ABANDON_CAP: "the abandon rate reached the cap: dialing progressively",
+        Reason.TRUNK_LIMIT: "all the campaign's lines are in use",
+        Reason.RATE_LIMIT: "the maximum calls per 5 seconds was reached",
+    }.get(decision.reason)

@@ -1,0 +1,194 @@
+"""Turning leased contacts into calls ready to dial.
+
+Per batch: lease, load, then keep only contacts that may be called now — inside the calling
+window in their own time zone, under the daily and lifetime limits per number (across all
+campaigns), not on the DNC list (checked again here, so a number added while the campaign
+runs is never dialed) — choose the phone and caller ID, and write the attempt rows before
+anything is dialed: after a crash the record says what was dialed, and nothing is dialed
+twice. Contacts that may not be called now go back with the time they may be.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from dialer.engine.campaign_runtime import CampaignConfig
+from dialer.models import CallAttempt, CallerIdNumber, Contact
+from dialer.models.enums import CallDirection, ContactStatus
+from dialer.scheduling.caller_id import CallerIdPolicy, PoolNumber, choose_caller_id
+from dialer.scheduling.leasing import LeaseRequest, dnc_numbers, lease_contacts
+from dialer.scheduling.windows import WeeklyWindows, next_callable_time
+from dialer.scheduling.zones import contact_zones
+
+
+@dataclass(frozen=True)
+class PreparedCall:
+    leg_id: str  # the customer leg's id, stored on the attempt before dialing
+    attempt_id: int
+    contact_id: int
+    phone: str
+    phone_index: int
+    caller_id: str
+    attempt_no: int
+    card: dict[str, Any]
+    phone_count: int = 1
+    max_attempts: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A leased contact that may be called now, with the number and caller ID chosen."""
+
+    contact: Contact
+    phone: str
+    caller_id: str
+
+
+@dataclass
+class FeedResult:
+    calls: list[PreparedCall] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    deferred: int = 0  # outside calling hours / limits: back with a due time
+    dnc: int = 0
+    leased: int = 0
+
+
+def _phone_at(contact: Contact, index: int) -> str:
+    phones = [contact.phone, *(contact.alt_phones or [])]
+    return phones[index] if 0 <= index < len(phones) else contact.phone
+
+
+async def _pool(pool_id: int | None) -> tuple[PoolNumber, ...]:
+    if pool_id is None:
+        return ()
+    rows = await CallerIdNumber.filter(pool_id=pool_id, active=True).only("number", "region")
+    return tuple(PoolNumber(r.number, r.region) for r in rows)
+
+
+async def _calls_per_number(phones: list[str], since: datetime | None) -> dict[str, int]:
+    query = CallAttempt.filter(phone__in=phones)
+    if since is not None:
+        query = query.filter(originated_at__gte=since)
+    rows = await query.annotate(n=Count("id")).group_by("phone").values("phone", "n")
+    return {r["phone"]: r["n"] for r in rows}
+
+
+async def prepare_calls(config: CampaignConfig, owner: str, want: int, now: datetime,
+                        rng: random.Random, owner_agent_id: int | None = None) -> FeedResult:
+    """Select contacts and start their attempts at once (progressive and predictive)."""
+    result = await select_contacts(config, owner, want, now, rng, owner_agent_id)
+    result.calls = await start_attempts(config, owner, result.candidates, now)
+    return result
+
+
+async def select_contacts(config: CampaignConfig, owner: str, want: int, now: datetime,
+                          rng: random.Random, owner_agent_id: int | None = None) -> FeedResult:
+    """Lease and check contacts; what may not be called now goes back with its due time."""
+    result = FeedResult()
+    if want <= 0 or not config.list_ids:
+        return result
+    ids = await lease_contacts(LeaseRequest(config.list_ids, owner, want, now, timedelta(minutes=2),
+                                            config.campaign_id, owner_agent_id))
+    result.leased = len(ids)
+    if not ids:
+        return result
+    contacts = await Contact.filter(id__in=ids).order_by("id")
+    windows = WeeklyWindows.parse(config.calling_windows) if config.calling_windows else None
+    phones = [_phone_at(c, c.phone_index) for c in contacts]
+    blocked = await dnc_numbers(phones, config.campaign_id, now)
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    daily = await _calls_per_number(phones, day_start) if config.daily_limit_per_number else {}
+    lifetime = await _calls_per_number(phones, None) if config.lifetime_limit_per_number else {}
+    pools: dict[int | None, tuple[PoolNumber, ...]] = {}
+
+    go_back: dict[int, dict[str, Any]] = {}
+    for contact, phone in zip(contacts, phones):
+        if phone in blocked:
+            go_back[contact.id] = {"status": ContactStatus.DNC, "lease_owner": None, "lease_expires_at": None}
+            result.dnc += 1
+            continue
+        if config.lifetime_limit_per_number and lifetime.get(phone, 0) >= config.lifetime_limit_per_number:
+            go_back[contact.id] = {"status": ContactStatus.EXHAUSTED, "lease_owner": None, "lease_expires_at": None,
+                                   "last_outcome": "limit"}
+            result.deferred += 1
+            continue
+        if config.daily_limit_per_number and daily.get(phone, 0) >= config.daily_limit_per_number:
+            tomorrow = day_start + timedelta(days=1)
+            go_back[contact.id] = _later(tomorrow)
+            result.deferred += 1
+            continue
+        if windows is not None:
+            zones = contact_zones(contact.timezone, phone, config.timezone)
+            when = next_callable_time(now, zones, windows)
+            if when is None or when > now:
+                go_back[contact.id] = _later(when or now + timedelta(days=1))
+                result.deferred += 1
+                continue
+        pool_id = contact.caller_id_pool_id or config.pool_id
+        if pool_id not in pools:
+            pools[pool_id] = await _pool(pool_id)
+        policy = CallerIdPolicy(contact_caller_id=contact.caller_id, campaign_caller_id=config.caller_id,
+                                pool=pools[pool_id])
+        caller_id = choose_caller_id(policy, phone, contact.last_caller_id, rng)
+        result.candidates.append(Candidate(contact, phone, caller_id))
+
+    async with in_transaction():
+        for contact_id, fields in go_back.items():
+            await Contact.filter(id=contact_id).update(**fields)
+    return result
+
+
+async def start_attempts(config: CampaignConfig, owner: str, candidates: list[Candidate],
+                         now: datetime) -> list[PreparedCall]:
+    """Write the attempt rows (and count the attempts) right before dialing."""
+    calls: list[PreparedCall] = []
+    async with in_transaction():
+        for candidate in candidates:
+            contact, phone, caller_id = candidate.contact, candidate.phone, candidate.caller_id
+            attempt_no = contact.attempts + 1
+            leg_id = uuid.uuid4().hex
+            attempt = await CallAttempt.create(
+                campaign_id=config.campaign_id, contact_id=contact.id, phone=phone, caller_id=caller_id,
+                direction=CallDirection.OUTBOUND, originated_at=now, engine_id=owner, channel_id=leg_id)
+            await Contact.filter(id=contact.id).update(attempts=attempt_no, last_attempt_at=now,
+                                                       last_caller_id=caller_id)
+            calls.append(PreparedCall(leg_id, attempt.id, contact.id, phone, contact.phone_index, caller_id,
+                                      attempt_no, card_data(contact, config, attempt_no, phone),
+                                      1 + len(contact.alt_phones or []), contact.max_attempts))
+    return calls
+
+
+def _later(when: datetime) -> dict[str, Any]:
+    return {"status": ContactStatus.PENDING, "next_attempt_at": when.astimezone(timezone.utc),
+            "lease_owner": None, "lease_expires_at": None}
+
+
+def card_data(contact: Contact, config: CampaignConfig, attempt_no: int, phone: str) -> dict[str, Any]:
+    from dialer.engine.card import build_card
+
+    return build_card(contact_id=contact.id, name=contact.name, external_id=contact.external_id or "",
+                      phone=phone, custom_fields=contact.custom_fields or {}, campaign_id=config.campaign_id,
+                      campaign_name=config.name, attempt_no=attempt_no, card_fields=config.card_fields,
+                      deep_link_template=config.deep_link_template)
+
+
+async def count_remaining(lists: dict[int, tuple[int, ...]]) -> dict[int, int]:
+    """Contacts still to be called (pending or leased) per campaign, given each one's lists.
+    Pending ones are counted from the partial dialable index alone, so this stays cheap on
+    lists of millions; leased ones are the few in flight, found once by status for all."""
+    leased = Counter(await Contact.filter(status=ContactStatus.LEASED).values_list("contact_list_id", flat=True))
+    counts: dict[int, int] = {}
+    for campaign_id, list_ids in lists.items():
+        pending = 0
+        if list_ids:
+            pending = await Contact.filter(contact_list_id__in=list_ids, status=ContactStatus.PENDING).count()
+        counts[campaign_id] = pending + sum(leased[list_id] for list_id in list_ids)
+    return counts

@@ -1,0 +1,373 @@
+"""The dialing engine: runs every campaign whose status is running, launches the calls its
+pacer asks for, connects answered customers to agents, and keeps the record.
+
+Campaign status lives in the database, which any process (web UI, API, CLI) may change: the
+engine follows it within a second. ARI events are handled one at a time in arrival order
+(the port guarantees it); handlers never await the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import socket
+from datetime import datetime, timedelta
+
+
+from dialer.engine.agent_flow import AgentError, AgentFlow
+from dialer.engine.call_flow import CallFlow
+from dialer.engine.calls import CallState, CustomerCall
+from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, reason_text
+from dialer.engine.contact_feed import count_remaining, prepare_calls
+from dialer.engine.manual import ManualDialer
+from dialer.engine.preview import PreviewFlow
+from dialer.engine.private_callbacks import PrivateCallbacks
+from dialer.engine.records import RecordWriter
+from dialer.engine.state import EngineState, utc_now
+from dialer.hub import MemoryHub
+from dialer.models import CallAttempt, Campaign, Contact
+from dialer.models.enums import AgentState, CallOutcome, CampaignMode, CampaignStatus, ContactStatus
+from dialer.scheduling.leasing import reclaim_expired_leases, renew_leases
+from dialer.scheduling.retry import AttemptResult
+from dialer.telephony.port import (
+    InboundCall,
+    LegAnswered,
+    LegFailed,
+    LegHungUp,
+    LegRinging,
+    MachineDetected,
+    PlaybackFinished,
+    PortConnected,
+    PortDisconnected,
+    TelephonyEvent,
+    TelephonyPort,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AgentError", "Engine"]
+
+
+class Engine:
+    def __init__(self, port: TelephonyPort, hub: MemoryHub | None = None, *, engine_id: str | None = None,
+                 dial_template: str = "PJSIP/{e164}@trunk", tick_s: float = 0.25, sync_s: float = 0.5,
+                 rng: random.Random | None = None, clock=utc_now) -> None:  # type: ignore[no-untyped-def]
+        self.s = EngineState(port=port, hub=hub or MemoryHub(), writer=RecordWriter(),
+                             engine_id=engine_id or socket.gethostname()[:48], dial_template=dial_template,
+                             clock=clock, rng=rng or random.Random())
+        self.calls = CallFlow(self.s)
+        self.agents = AgentFlow(self.s, self.calls)
+        self.preview = PreviewFlow(self.s, self.calls)
+        self.agents.on_reserved_answered = self.preview.agent_answered
+        self.agents.on_reserved_missed = self.preview.agent_missed
+        self.private_callbacks = PrivateCallbacks(self.s, self.calls)
+        self.manual = ManualDialer(self.s, self.agents)
+        self.tick_s = tick_s
+        self.sync_s = sync_s
+        self._task: asyncio.Task[None] | None = None
+        self._launching: dict[int, asyncio.Task[None]] = {}
+        self._connected_once = False
+        self._last_sync = datetime.min.replace(tzinfo=self.s.clock().tzinfo)
+        self._last_slow = self._last_sync
+        port.subscribe(self.on_event)
+
+    @property
+    def hub(self) -> MemoryHub:
+        return self.s.hub
+
+    @property
+    def engine_id(self) -> str:
+        return self.s.engine_id
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.s.writer.start()
+        self.s.notifier.start()
+        await self.sync_campaigns()
+        self._task = asyncio.create_task(self._run(), name="engine-tick")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        for task in list(self._launching.values()):
+            task.cancel()
+        await asyncio.gather(*self._launching.values(), return_exceptions=True)
+        await self.s.notifier.stop()
+        await self.s.writer.stop()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("engine tick failed")
+            await asyncio.sleep(self.tick_s)
+
+    async def tick(self) -> None:
+        now = self.s.clock()
+        if (now - self._last_sync).total_seconds() >= self.sync_s:
+            self._last_sync = now
+            await self.sync_campaigns()
+        self.calls.check_waiting(now)
+        await self.agents.check_wrap_ups(now)
+        await self.preview.expire(now)
+        for rt in list(self.s.campaigns.values()):
+            self._pace(rt, now)
+        if (now - self._last_slow).total_seconds() >= 30:
+            self._last_slow = now
+            await renew_leases(self.engine_id, now + timedelta(minutes=2))
+            await reclaim_expired_leases(now)
+            await self.count_contacts()
+
+    # -- campaigns ---------------------------------------------------------------------------
+
+    async def count_contacts(self) -> None:
+        """Contacts left per running campaign, for its live counters (every 30 s from tick)."""
+        runtimes = list(self.s.campaigns.values())
+        counts = await count_remaining({rt.campaign_id: rt.config.list_ids for rt in runtimes})
+        for rt in runtimes:
+            rt.contacts_remaining = counts[rt.campaign_id]
+
+    async def sync_campaigns(self) -> None:
+        """Follow the database: start running campaigns, pause paused ones, drop stopped ones."""
+        rows = await Campaign.filter(status__in=[CampaignStatus.RUNNING, CampaignStatus.PAUSED], archived=False)
+        wanted = {c.id: c for c in rows}
+        for campaign_id in [cid for cid in self.s.campaigns if cid not in wanted]:
+            self._drop_campaign(campaign_id)
+        for campaign in rows:
+            rt = self.s.campaigns.get(campaign.id)
+            if rt is None:
+                rt = CampaignRuntime(await CampaignConfig.load(campaign), await self._counters(campaign))
+                self.s.campaigns[campaign.id] = rt
+                log.info("campaign %s (%s) is now run by %s", campaign.name, campaign.mode.value, self.engine_id)
+            elif campaign.updated_at and rt.config_loaded_at < campaign.updated_at:
+                rt.config = await CampaignConfig.load(campaign)
+            rt.config_loaded_at = campaign.updated_at or self.s.clock()
+            rt.paused = campaign.status is CampaignStatus.PAUSED
+
+    def _drop_campaign(self, campaign_id: int) -> None:
+        self.s.campaigns.pop(campaign_id, None)
+        task = self._launching.pop(campaign_id, None)
+        if task is not None:
+            task.cancel()
+        log.info("campaign %s stopped on %s; calls in progress go on", campaign_id, self.engine_id)
+
+    async def _counters(self, campaign: Campaign) -> LearnedCounters:
+        """Abandons and live answers in the compliance window, from the record (restart-proof)."""
+        config_window = timedelta(hours=24) if campaign.abandon_window.value == "24h" else timedelta(days=30)
+        since = self.s.clock() - config_window
+        base = CallAttempt.filter(campaign_id=campaign.id, answered_at__gte=since).exclude(outcome=CallOutcome.MACHINE)
+        live = await base.count()
+        abandoned = await base.filter(outcome=CallOutcome.ABANDONED).count()
+        late = await base.filter(outcome=CallOutcome.ANSWERED, wait_s__gt=2.0).count()
+        # Agent-marked machines were connected (bridged) and then dispositioned as machines.
+        machines = await CallAttempt.filter(campaign_id=campaign.id, answered_at__gte=since,
+                                            outcome=CallOutcome.MACHINE, bridged_at__not_isnull=True).count()
+        counters = LearnedCounters(live_in_window=live, abandons_in_window=abandoned + late,
+                                   machines_in_window=machines, ofcom=campaign.abandon_window.value == "24h")
+        day = self.s.clock().replace(hour=0, minute=0, second=0, microsecond=0)
+        today = CallAttempt.filter(campaign_id=campaign.id, answered_at__gte=day).exclude(outcome=CallOutcome.MACHINE)
+        counters.answered_today = await today.count()
+        counters.abandoned_today = await today.filter(outcome=CallOutcome.ABANDONED).count()
+        return counters
+
+    def _pace(self, rt: CampaignRuntime, now: datetime) -> None:
+        reasons: list[str] = []
+        if rt.paused:
+            reasons.append("the campaign is paused")
+        if not self.s.port.connected:
+            reasons.append("Asterisk is not connected")
+        task = self._launching.get(rt.campaign_id)
+        if reasons or (task is not None and not task.done()):
+            rt.not_dialing = reasons or rt.not_dialing
+            return
+        # An agent's own due callbacks come before anything the campaign would dial for them.
+        self.private_callbacks.pace(rt, now)
+        if rt.config.mode is CampaignMode.PREVIEW:
+            self.preview.pace(rt, now)
+            rt.not_dialing = ["no contact is due now (all done, exhausted, or outside calling hours)"] \
+                if rt.contacts_exhausted else []
+            return
+        snapshot = rt.snapshot(now, self.s.agents.values(), self.s.calls.values())
+        decision = rt.decide(snapshot)
+        text = reason_text(decision)
+        rt.not_dialing = [text] if text else []
+        if rt.contacts_exhausted:
+            rt.not_dialing.append("no contact is due now (all done, exhausted, or outside calling hours)")
+        if decision.calls > 0:
+            self._launching[rt.campaign_id] = asyncio.create_task(
+                self._launch(rt, decision.calls, decision.launch_spacing_s), name=f"launch-{rt.campaign_id}")
+        self.s.publish(rt.status_event(now, snapshot), *rt.topics())
+
+    async def _launch(self, rt: CampaignRuntime, count: int, spacing: float) -> None:
+        now = self.s.clock()
+        try:
+            feed = await prepare_calls(rt.config, self.engine_id, count, now, self.s.rng)
+        except Exception:
+            log.exception("preparing calls for campaign %s failed", rt.config.name)
+            return
+        rt.contacts_exhausted = feed.leased == 0
+        for i, prepared in enumerate(feed.calls):
+            if i and spacing > 0:
+                await asyncio.sleep(spacing)  # no burst of originates in one millisecond
+            call = self.calls.track(prepared, rt.campaign_id, self.s.clock())
+            rt.launches.append(call.originated_at)
+            if rt.paused or rt.campaign_id not in self.s.campaigns:
+                call.outcome, call.cause = CallOutcome.CANCELLED, 0
+                call.cause_text = "not dialed: the campaign was paused or stopped before this call was dialed"
+                self.calls.on_failed_locally(call, self.s.clock())
+                continue
+            await self.calls.originate(call, rt.config.ring_timeout_s)
+
+    # -- events from the PBX -----------------------------------------------------------------
+
+    async def on_event(self, event: TelephonyEvent) -> None:
+        leg_id = getattr(event, "leg_id", None)
+        agent_id = self.s.agent_legs.get(leg_id) if leg_id else None
+        if agent_id is not None:
+            await self._on_agent_leg(agent_id, event)
+            return
+        if isinstance(event, LegRinging):
+            self.calls.on_ringing(event)
+        elif isinstance(event, LegAnswered):
+            self.calls.on_answered(event)
+        elif isinstance(event, LegFailed):
+            self.calls.on_failed(event)
+        elif isinstance(event, LegHungUp):
+            call = self.s.calls.get(event.leg_id)
+            self.calls.on_hung_up(event)
+            if call is not None and call.contact.get("disposition_saved") and call.agent_id in self.s.agents:
+                self.s.calls.pop(call.call_id, None)
+                await self.agents._leave_wrap_up(self.s.agents[call.agent_id])
+        elif isinstance(event, MachineDetected):
+            self.calls.on_machine(event)
+        elif isinstance(event, PlaybackFinished):
+            await self.calls.on_playback_finished(event.playback_id)
+        elif isinstance(event, InboundCall):
+            # Inbound calls are not routed to agents yet: give the caller back to the dialplan at
+            # once (whose next step is the deployment's: voicemail, a queue, a message) rather
+            # than leave them ringing in the app.
+            self.s.writer.event(event.at, "inbound", channel_id=event.leg_id, did=event.did, caller=event.caller)
+            log.info("inbound call to %s from %s handed back to the dialplan", event.did, event.caller)
+            await self.s.port.hand_back(event.leg_id)
+        elif isinstance(event, PortConnected):
+            await self._reconcile(event)
+        elif isinstance(event, PortDisconnected):
+            log.warning("Asterisk disconnected (%s): no new calls until it is back", event.reason)
+
+    async def _on_agent_leg(self, agent_id: int, event: TelephonyEvent) -> None:
+        if isinstance(event, LegAnswered):
+            await self.agents.on_phone_answered(agent_id)
+        elif isinstance(event, LegFailed):
+            await self.agents.on_phone_gone(agent_id, f"phone did not answer ({event.reason.value})")
+        elif isinstance(event, LegHungUp):
+            await self.agents.on_phone_gone(agent_id, "phone hung up")
+
+    async def _reconcile(self, event: PortConnected) -> None:
+        """After (re)connecting: calls we believe in that Asterisk no longer has ended unseen."""
+        now = self.s.clock()
+        first = not self._connected_once
+        self._connected_once = True
+        for call in [c for c in self.s.calls.values() if c.live and c.call_id not in event.live_legs]:
+            call.outcome = call.outcome or (CallOutcome.ANSWERED if call.state is CallState.BRIDGED
+                                            else CallOutcome.ABANDONED if call.answered_at else CallOutcome.FAILED)
+            call.cause, call.cause_text = 0, "ended while Asterisk was unreachable"
+            self.calls.on_failed_locally(call, now)
+        for agent in list(self.s.agents.values()):
+            if agent.leg_id and agent.leg_id not in event.live_legs:
+                await self.agents.on_phone_gone(agent.agent_id, "phone lost while Asterisk was unreachable")
+        if first:
+            await self._recover_after_restart(event, now)
+
+    async def _recover_after_restart(self, event: PortConnected, now: datetime) -> None:
+        """Attempts this engine started before a crash: hang up what still rings or talks,
+        close their records, reschedule their contacts. Nothing is dialed twice: a contact
+        comes back through its retry interval, not at once."""
+        orphans = await CallAttempt.filter(engine_id=self.engine_id, ended_at=None).exclude(
+            channel_id__in=list(self.s.calls))
+        for attempt in orphans:
+            if attempt.channel_id in event.live_legs:
+                await self.s.port.hangup(attempt.channel_id)
+            outcome = CallOutcome.ABANDONED if attempt.answered_at and not attempt.bridged_at else (
+                CallOutcome.ANSWERED if attempt.bridged_at else CallOutcome.FAILED)
+            self.s.writer.attempt(attempt.id, ended_at=now, outcome=outcome, hangup_cause=0,
+                                  hangup_cause_text="dialer restarted during the call")
+            if attempt.contact_id is not None:
+                contact = await Contact.get_or_none(id=attempt.contact_id)
+                if contact is not None and contact.status is ContactStatus.LEASED:
+                    ghost = CustomerCall(call_id=attempt.channel_id, attempt_id=attempt.id,
+                                         campaign_id=attempt.campaign_id or 0, contact_id=contact.id,
+                                         phone=attempt.phone, phone_index=contact.phone_index,
+                                         caller_id=attempt.caller_id, attempt_no=contact.attempts,
+                                         phone_count=1 + len(contact.alt_phones or []),
+                                         max_attempts=contact.max_attempts)
+                    self.calls.reschedule_contact(ghost, AttemptResult(outcome, 0), now)
+        if orphans:
+            log.warning("closed %d call records left open by a previous run", len(orphans))
+        await self.s.writer.flush()
+
+    # -- what the web app and the simulated agents call ---------------------------------------
+
+    async def agent_login(self, agent_id: int, campaign_ids: set[int], extension: str | None = None,
+                          ip: str = "") -> None:
+        await self.agents.login(agent_id, campaign_ids, extension, ip)
+
+    async def agent_ready(self, agent_id: int) -> None:
+        await self.agents.ready(agent_id)
+
+    async def agent_pause(self, agent_id: int, reason: str = "") -> None:
+        await self.agents.pause(agent_id, reason)
+
+    async def agent_logout(self, agent_id: int) -> None:
+        await self.agents.logout(agent_id)
+
+    async def save_disposition(self, agent_id: int, call_id: str, disposition_id: int, notes: str = "",
+                               callback_at: datetime | None = None, private: bool = False) -> None:
+        await self.agents.set_disposition(agent_id, call_id, disposition_id, notes, callback_at, private)
+
+    async def preview_call(self, agent_id: int) -> str:
+        """The agent calls the contact offered to them (preview mode); returns the call id."""
+        return await self.preview.call(agent_id)
+
+    async def preview_skip(self, agent_id: int) -> None:
+        await self.preview.skip(agent_id)
+
+    async def manual_dial(self, agent_id: int, number: str, contact_id: int | None = None) -> str:
+        return await self.manual.dial(agent_id, number, contact_id)
+
+    def extend_wrap_up(self, agent_id: int, seconds: float) -> None:
+        self.agents.extend_wrap_up(agent_id, seconds)
+
+    def not_dialing_reasons(self, campaign_id: int) -> dict[str, str]:
+        """Live reasons for the campaign page's "why is it not dialing" panel."""
+        rt = self.s.campaigns.get(campaign_id)
+        if rt is None:
+            return {}
+        return {f"engine_{i}": text for i, text in enumerate(rt.not_dialing)}
+
+    async def agent_hangup(self, agent_id: int) -> None:
+        """The agent ends the customer call (the panel's hang-up button)."""
+        agent = self.s.agents.get(agent_id)
+        if agent is None or agent.call_id is None or agent.state is not AgentState.ON_CALL:
+            raise AgentError("You have no call to hang up.")
+        await self.s.port.hangup(agent.call_id)
+
+    def agent_state(self, agent_id: int) -> dict | None:
+        agent = self.s.agents.get(agent_id)
+        return agent.as_event() if agent else None
+
+    def campaign_status(self, campaign_id: int) -> dict | None:
+        rt = self.s.campaigns.get(campaign_id)
+        return rt.status_event(self.s.clock(), None) if rt else None
+
+    def agents_in(self, state: AgentState) -> list[int]:
+        return [a.agent_id for a in self.s.agents.values() if a.state is state]

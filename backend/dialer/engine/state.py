@@ -1,0 +1,67 @@
+"""What the engine holds in memory, shared by its parts: campaigns, agents, calls, the
+answered-customer queue, and the outlets (port, hub, record writer, clock)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from dialer.engine.agents import LiveAgent
+from dialer.engine.calls import CustomerCall
+from dialer.engine.campaign_runtime import CampaignRuntime
+from dialer.engine.notifier import Notifier
+from dialer.engine.records import RecordWriter
+from dialer.hub import MemoryHub
+from dialer.telephony.port import TelephonyPort
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class EngineState:
+    port: TelephonyPort
+    hub: MemoryHub
+    writer: RecordWriter
+    engine_id: str
+    dial_template: str = "PJSIP/{e164}@trunk"
+    clock: Callable[[], datetime] = utc_now
+    rng: random.Random = field(default_factory=random.Random)
+    campaigns: dict[int, CampaignRuntime] = field(default_factory=dict)
+    agents: dict[int, LiveAgent] = field(default_factory=dict)
+    calls: dict[str, CustomerCall] = field(default_factory=dict)  # by customer leg id
+    agent_legs: dict[str, int] = field(default_factory=dict)  # agent leg id -> agent id
+    waiting: list[str] = field(default_factory=list)  # answered customers, in answer order
+    playbacks: dict[str, str] = field(default_factory=dict)  # abandon-message playback -> call id
+    notifier: Notifier = field(default_factory=Notifier)
+
+    def webhook(self, event: str, call: CustomerCall, **extra: object) -> None:
+        """Tell the customer's IS about a call (queued; see engine.notifier)."""
+        agent = self.agents.get(call.agent_id) if call.agent_id else None
+        payload = {"attempt_id": call.attempt_id, "call_id": call.call_id, "campaign_id": call.campaign_id,
+                   "contact_id": call.contact_id, "external_id": call.contact.get("external_id", ""),
+                   "phone": call.phone, "caller_id": call.caller_id, "attempt": call.attempt_no,
+                   "agent": agent.username if agent else None, **extra}
+        self.notifier.notify(event, payload, call.campaign_id)
+
+    def publish(self, event: dict, *topics: str) -> None:
+        for topic in topics:
+            self.hub.publish_nowait(topic, event)
+
+    def publish_agent(self, agent: LiveAgent) -> None:
+        event = agent.as_event()
+        topics = [f"agent:{agent.agent_id}", "floor", *(f"campaign:{c}" for c in agent.campaign_ids)]
+        if agent.team_id is not None:
+            topics.append(f"team:{agent.team_id}")
+        self.publish(event, *topics)
+
+    def publish_call(self, call: CustomerCall) -> None:
+        self.publish(call.as_event(), "floor", f"campaign:{call.campaign_id}")
+
+    def endpoint_for(self, e164: str) -> str:
+        """The dial string for a customer number, from the deployment's template."""
+        digits = e164.lstrip("+")
+        return self.dial_template.format(e164=e164, digits=digits, number=e164)

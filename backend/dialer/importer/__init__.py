@@ -1,0 +1,1 @@
+"""CSV import pipeline: streaming, validating, reporting per row."""

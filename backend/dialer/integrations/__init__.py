@@ -1,0 +1,1 @@
+"""The customer's information system: webhooks, contact push, caller look-up."""

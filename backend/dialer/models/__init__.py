@@ -1,0 +1,16 @@
+"""Tortoise models, one module per domain. Tortoise discovers them through this module."""
+
+from dialer.models.accounts import ApiToken, AuditLog, Team, User
+from dialer.models.agents import Agent, AgentSession, AgentStateChange, PauseReason
+from dialer.models.calls import CallAttempt, CallEvent
+from dialer.models.campaigns import CallerIdNumber, CallerIdPool, Campaign, DialProfile, Disposition
+from dialer.models.contacts import Contact, ContactList, DncEntry
+from dialer.models.imports import ImportJob, ImportMapping
+from dialer.models.integrations import SystemSetting, WebhookDelivery, WebhookEndpoint
+
+__all__ = [
+    "Agent", "AgentSession", "AgentStateChange", "ApiToken", "AuditLog", "CallAttempt",
+    "CallEvent", "CallerIdNumber", "CallerIdPool", "Campaign", "Contact", "ContactList",
+    "DialProfile", "Disposition", "DncEntry", "ImportJob", "ImportMapping", "PauseReason", "SystemSetting",
+    "Team", "User", "WebhookDelivery", "WebhookEndpoint",
+]

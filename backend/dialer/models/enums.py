@@ -1,0 +1,93 @@
+"""The enumerations stored in the database: roles, states and outcomes.
+
+They are `str` enums so the stored value is readable in SQL and in exports; renaming a
+member's value needs a data migration.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"
+
+
+class AgentState(str, Enum):
+    LOGGED_OUT = "logged_out"
+    READY = "ready"
+    RESERVED = "reserved"
+    RINGING = "ringing"
+    ON_CALL = "on_call"
+    WRAP_UP = "wrap_up"
+    PAUSED = "paused"
+
+
+class AgentConnection(str, Enum):
+    """How the engine reaches an agent's phone."""
+
+    PERSISTENT = "persistent"  # called once on going ready, kept in a bridge: connects in milliseconds
+    PER_CALL = "per_call"  # rung for each call (phones that cannot stay connected)
+
+
+class CampaignMode(str, Enum):
+    PREVIEW = "preview"
+    PROGRESSIVE = "progressive"
+    PREDICTIVE = "predictive"
+
+
+class CampaignStatus(str, Enum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class NoAgentAction(str, Enum):
+    """What happens to an answered customer when no agent is free (predictive)."""
+
+    HANG_UP = "hangup"  # counted as abandoned at once
+    HOLD = "hold"  # message / music, released after max wait
+
+
+class PrivateNumbers(str, Enum):
+    """Whether agents may keep contacts for themselves, and how those are dialed."""
+
+    OFF = "off"
+    MANUAL = "manual"  # listed for the agent to dial
+    AUTOMATIC = "automatic"  # dialed when that agent is free
+
+
+class AbandonWindow(str, Enum):
+    """The rolling window the abandon cap is measured over."""
+
+    DAYS_30 = "30d"  # FCC
+    HOURS_24 = "24h"  # Ofcom, with the answering-machine adjustment
+
+
+class ContactStatus(str, Enum):
+    PENDING = "pending"
+    LEASED = "leased"
+    DONE = "done"
+    FAILED = "failed"
+    EXHAUSTED = "exhausted"
+    DNC = "dnc"
+
+
+class CallOutcome(str, Enum):
+    ANSWERED = "answered"
+    BUSY = "busy"
+    NO_ANSWER = "no_answer"
+    CONGESTION = "congestion"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+    MACHINE = "machine"
+    CANCELLED = "cancelled"
+
+
+class CallDirection(str, Enum):
+    OUTBOUND = "outbound"  # placed by the dialer for a campaign
+    MANUAL = "manual"  # dialed by an agent (private list, click-to-dial)
+    INBOUND = "inbound"

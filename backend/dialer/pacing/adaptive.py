@@ -1,0 +1,157 @@
+"""Our predictive pacer: launch each call whose cost in abandons per answer is within a learned bound.
+
+Each tick it forecasts, every half second over the ring timeout, the surplus of agents: those
+free by then (ready now; on a call, from the learned talk time given the call's age; in wrap-up,
+a known end) minus the answers expected from calls already ringing (answer rate and ring time
+given each call's age); see `forecast.py`. The k-th new call is launched if the abandons it adds
+(its own, and those it causes among calls already ringing), per answer it brings, stay under
+`risk`. The bound is learned: a Robbins-Monro step on each answered call moves it toward the
+abandon rate the budget allows, and the budget is a count over the compliance window, so a
+shift that already spent its abandons turns cautious and one that saved them spends a little more.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from dialer.pacing.decision import Decision, Reason
+from dialer.pacing.forecast import ForecastModels
+from dialer.pacing.limits import room_for_calls, within_limits
+from dialer.pacing.snapshot import Snapshot
+
+HEADROOM = 2.0
+"""Abandons left before the cap below which the pacer takes less than its learned risk."""
+BATCH = 32
+"""Candidate calls evaluated at once (more are tried only if all of these fit)."""
+
+
+@dataclass(frozen=True)
+class AdaptiveState:
+    """What the adaptive pacer has learned: a few numbers the engine can persist as JSON."""
+
+    log_risk: float = math.log(0.04)
+    """log of the most abandons a new call may add per answer it brings."""
+    answers_seen: int = 0
+    """`learned.live_answers_total` at the last update: answers since then are news."""
+    abandons_seen: int = 0
+
+    @property
+    def risk(self) -> float:
+        return math.exp(self.log_risk)
+
+
+class AdaptivePacer:
+    """Keep one instance per campaign: it memoises models built from that campaign's samples.
+
+    The memo is not state (a fresh instance decides the same); the state is `AdaptiveState`.
+    """
+
+    name = "adaptive"
+
+    def __init__(
+        self,
+        first_step: float = 0.01,
+        step_floor: float = 0.0015,
+        rate_reserve: float = 0.06,
+        count_reserve: float = 1.0,
+        risk_bounds: tuple[float, float] = (0.002, 0.6),
+    ) -> None:
+        # None of these is tuned per scenario: they are the controller's gains and the reserve
+        # kept against bad luck, the same for every campaign.
+        self.first_step = first_step
+        self.step_floor = step_floor
+        self.rate_reserve = rate_reserve
+        self.count_reserve = count_reserve
+        self.risk_bounds = risk_bounds
+        self.models = ForecastModels()
+
+    def initial_state(self) -> AdaptiveState:
+        return AdaptiveState()
+
+    def calls_to_launch(self, snapshot: Snapshot, state: Any = None) -> Decision:
+        state = self.learned_from(snapshot, state or self.initial_state())
+        if snapshot.agents_active == 0:
+            return within_limits(snapshot, 0, Reason.NO_ACTIVE_AGENTS, state=state)
+        most = room_for_calls(snapshot)
+        forecast = self.models.forecast(snapshot)
+        risk = state.risk * self.headroom_factor(snapshot)
+        calls = 0
+        answers_per_call = float(forecast.new_call_answers[-1])
+        batch_size = 4  # most ticks launch a few calls: try a few first
+        while calls < most and answers_per_call > 0:
+            batch = np.arange(calls, min(most, calls + batch_size) + 1, dtype=float)
+            batch_size = BATCH
+            marginal = np.diff(forecast.expected_abandons(batch)) / answers_per_call
+            fits = marginal <= risk
+            if not fits.all():
+                calls += int(np.argmin(fits))
+                break
+            calls += len(fits)
+        detail = {
+            "risk_bound": risk,
+            "answer_rate": forecast.answer_rate,
+            "agents_free_soon": float(forecast.surplus[-1]),
+            "target_abandon": self.target_abandon_rate(snapshot),
+        }
+        if calls > 0:
+            reason = Reason.FORECAST
+        elif snapshot.customers_waiting_s:
+            reason = Reason.CUSTOMERS_WAITING
+        elif snapshot.agents_ready == 0 and not snapshot.calls_ringing_s:
+            reason = Reason.NO_READY_AGENTS
+        else:
+            reason = Reason.ENOUGH_IN_FLIGHT
+        return within_limits(snapshot, calls, reason, detail, state)
+
+    def headroom_factor(self, snapshot: Snapshot) -> float:
+        """How much of the learned risk to take now, from the abandons left before the hard cap.
+
+        The cap turns the campaign progressive the moment the window's rate reaches it, and early
+        in a window one abandon is enough (1 in 30 answers). Each progressive minute costs far more
+        talk time than a little caution, so with less than `HEADROOM` abandons to go the risk
+        falls in proportion; the learned bound itself is left alone (this is not news about it).
+        """
+        learned = snapshot.learned
+        headroom = snapshot.settings.abandon_cap * learned.live_answers_in_window - learned.abandons_in_window
+        return min(max(headroom / HEADROOM, 0.05), 1.0)
+
+    def target_abandon_rate(self, snapshot: Snapshot) -> float:
+        """The abandon rate to aim at now, from the count of abandons left in the window's budget.
+
+        The budget is `cap x answers` less a reserve (a share of it and a call, so that bad luck
+        late in a window does not cross the cap). With abandons to spare the target is the cap;
+        with none it is half the cap, and it falls to a tenth of it as the budget is overspent.
+        """
+        cap = snapshot.settings.abandon_cap
+        learned = snapshot.learned
+        spare = cap * learned.live_answers_in_window * (1 - self.rate_reserve) - self.count_reserve
+        spare -= learned.abandons_in_window
+        # Measured in the Poisson noise of the abandons allowed, so that a big campaign's target
+        # does not swing from cap to a tenth of it on a handful of abandons.
+        scale = 2.0 + math.sqrt(cap * learned.live_answers_in_window) / 2
+        share = 0.5 + spare / (2 * scale)
+        return cap * min(max(share, 0.1), 1.0)
+
+    def learned_from(self, snapshot: Snapshot, state: AdaptiveState) -> AdaptiveState:
+        """Robbins-Monro on log(risk): each abandon lowers it, each served answer raises it a little.
+
+        Steps shrink as answers accumulate (fast start, steady later) but not below a floor, so
+        that a drifting answer rate or talk time is still followed.
+        """
+        learned = snapshot.learned
+        answers = learned.live_answers_total - state.answers_seen
+        abandons = learned.abandons_total - state.abandons_seen
+        if answers <= 0 and abandons <= 0:
+            return state
+        cap = snapshot.settings.abandon_cap
+        target = self.target_abandon_rate(snapshot)
+        step = max(self.step_floor, self.first_step / math.sqrt(1 + learned.live_answers_total / 20))
+        change = step * (target * answers - abandons) / cap
+        log_risk = state.log_risk + min(max(change, -0.7), 0.7)
+        low, high = self.risk_bounds
+        log_risk = min(max(log_risk, math.log(low)), math.log(high))
+        return AdaptiveState(log_risk, learned.live_answers_total, learned.abandons_total)

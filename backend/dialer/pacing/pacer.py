@@ -1,0 +1,54 @@
+"""What a pacer is, and how to get one by name (campaign settings, benchmark command line).
+
+A pacer is a small object holding its tuning parameters; its learned state travels in the
+decision (`decision.state`) and comes back as the `state` argument, so the engine can persist it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol
+
+from dialer.pacing.decision import Decision
+from dialer.pacing.snapshot import Snapshot
+
+
+class Pacer(Protocol):
+    name: str
+
+    def initial_state(self) -> Any:
+        """The state to pass on the first call (None for stateless pacers)."""
+
+    def calls_to_launch(self, snapshot: Snapshot, state: Any = None) -> Decision:
+        """How many customer calls to launch now; `decision.state` is the next state."""
+
+
+def pacer_named(name: str) -> Pacer:
+    """A pacer with default parameters: preview, progressive, ratio, vicidial, issabel, ..."""
+    factories = _factories()
+    try:
+        return factories[name]()
+    except KeyError:
+        raise ValueError(f"unknown pacer {name!r}; known: {', '.join(sorted(factories))}") from None
+
+
+def _factories() -> dict[str, Callable[[], Pacer]]:
+    # Imported here: the pacer modules import this module for the Protocol.
+    from dialer.pacing.adaptive import AdaptivePacer
+    from dialer.pacing.issabel import IssabelPacer
+    from dialer.pacing.omnidialer import OmniDialerPacer
+    from dialer.pacing.oracle import OraclePacer
+    from dialer.pacing.preview import PreviewPacer
+    from dialer.pacing.progressive import ProgressivePacer
+    from dialer.pacing.ratio import RatioPacer
+    from dialer.pacing.vicidial import VicidialPacer
+
+    return {
+        "preview": PreviewPacer,
+        "progressive": ProgressivePacer,
+        "ratio": RatioPacer,
+        "vicidial": VicidialPacer,
+        "issabel": IssabelPacer,
+        "omnidialer": OmniDialerPacer,
+        "adaptive": AdaptivePacer,
+        "oracle": OraclePacer,
+    }

@@ -1,0 +1,48 @@
+"""The engine side of a `dialer run` process: an ARI client, its port and the engine, started
+after the web app's database is up and stopped before it closes, sharing the app's hub."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import socket
+
+from starlette.applications import Starlette
+
+from dialer.ari.client import AriClient
+from dialer.config import Settings
+from dialer.engine.engine import Engine
+from dialer.telephony.ari_port import AriPort
+
+log = logging.getLogger(__name__)
+
+
+class EngineRuntime:
+    def __init__(self, settings: Settings, *, tick_s: float = 0.25) -> None:
+        self.settings = settings
+        self.tick_s = tick_s
+        self.client: AriClient | None = None
+        self.engine: Engine | None = None
+
+    async def start(self, app: Starlette) -> None:
+        s = self.settings
+        self.client = AriClient(s.ari_url, s.ari_user, s.ari_password, app=s.ari_app)
+        self.client.on_replaced(lambda: log.error(
+            "another program took the Stasis app %r: this engine no longer gets calls", s.ari_app))
+        port = AriPort(self.client)
+        self.engine = Engine(port, app.state.hub, engine_id=s.engine_id or socket.gethostname()[:48],
+                             dial_template=s.dial_template, tick_s=self.tick_s)
+        await self.client.start()  # connects in the background and keeps reconnecting
+        await self.engine.start()
+        app.state.engine = self.engine
+        # Start-up objects live as long as the process: freezing them keeps the collector's
+        # full passes short, which keeps event handling lag low under load.
+        gc.freeze()
+        log.info("engine %s started; ARI at %s, app %s", self.engine.engine_id, s.ari_url, s.ari_app)
+
+    async def stop(self, app: Starlette) -> None:
+        app.state.engine = None
+        if self.engine is not None:
+            await self.engine.stop()
+        if self.client is not None:
+            await self.client.close()

@@ -1,0 +1,1 @@
+"""Which contact next: calling windows, retries, callbacks, caller-ID choice, leasing."""

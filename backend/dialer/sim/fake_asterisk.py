@@ -1,0 +1,111 @@
+"""A fake Asterisk that speaks ARI (REST + events websocket) over HTTP on loopback.
+
+It is the simulated PBX's face: `dialer sim-pbx` serves it standalone, tests and the demo
+run it in-process. Behind it, `Pbx` plays the test world on a `SimClock` that may run
+faster than real time.
+
+    fake = FakeAsterisk(seed=1, time_scale=20.0, username="dialer", password="dialer")
+    await fake.start(host="127.0.0.1", port=0)      # port 0 picks a free port
+    fake.base_url                                   # "http://127.0.0.1:PORT/ari"
+    await fake.drop_websockets()                    # like a network drop; calls go on
+    await fake.restart()                            # like an Asterisk restart, same port
+    await fake.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+
+from dialer.sim.clock import SimClock
+from dialer.sim.event_sockets import EventHub, EventSocket
+from dialer.sim.pbx import Pbx
+from dialer.sim.rest_channels import CREDENTIALS_KEY, HUB_KEY, PBX_KEY, json_response
+from dialer.sim.rest_routes import ari_middleware, build_rest_app
+from dialer.sim.world import WorldConfig
+
+log = logging.getLogger(__name__)
+
+
+class FakeAsterisk:
+    def __init__(self, seed: int = 1, time_scale: float = 1.0, username: str = "dialer",
+                 password: str = "dialer", world: WorldConfig | None = None,
+                 write_timeout: float = 1.0) -> None:
+        self.seed = seed
+        self.username = username
+        self.password = password
+        self.clock = SimClock(time_scale)
+        self.world = world or WorldConfig()
+        self.hub = EventHub(self.clock, write_timeout)
+        self.pbx = Pbx(clock=self.clock, world=self.world, seed=seed, hub=self.hub)
+        self.host = "127.0.0.1"
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def time_scale(self) -> float:
+        return self.clock.time_scale
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}/ari"
+
+    def events_url(self, app: str) -> str:
+        return (f"ws://{self.host}:{self.port}/ari/events?app={app}"
+                f"&api_key={self.username}:{self.password}")
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        app = web.Application(middlewares=[ari_middleware])
+        app[PBX_KEY] = self.pbx
+        app[HUB_KEY] = self.hub
+        app[CREDENTIALS_KEY] = (self.username, self.password)
+        build_rest_app(app, "/ari")
+        app.router.add_get("/ari/events", self._events)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False,
+                               shutdown_timeout=0.5)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port, reuse_address=True)
+        await site.start()
+        self._runner = runner
+        self.host = host
+        self.port = runner.addresses[0][1]
+        log.info("fake Asterisk listening on %s", self.base_url)
+
+    async def stop(self) -> None:
+        await self.hub.close_all()
+        self.hub.stop()
+        self.pbx.wipe()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def drop_websockets(self) -> None:
+        """Close every events websocket abruptly; calls, bridges and Stasis go on."""
+        await self.hub.close_all()
+
+    async def restart(self, downtime: float = 0.0) -> None:
+        """Like an Asterisk restart: every channel and bridge gone without events, sockets
+        closed, then back on the same port after `downtime` real seconds."""
+        host, port = self.host, self.port
+        await self.stop()
+        if downtime > 0:
+            await asyncio.sleep(downtime)
+        await self.start(host, port)
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        apps = [a for a in request.query.get("app", "").split(",") if a]
+        if not apps:
+            return json_response({"message": "At least one application is required"}, 400)
+        ws = web.WebSocketResponse(compress=False, autoping=True, max_msg_size=0)
+        await ws.prepare(request)
+        sock = EventSocket(ws, request, apps)
+        self.hub.register(sock)
+        try:
+            async for _ in ws:
+                pass            # Asterisk ignores what clients send on the events socket
+        finally:
+            self.hub.unregister(sock)
+            sock.stop_writing()
+        return ws

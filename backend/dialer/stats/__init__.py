@@ -1,0 +1,1 @@
+"""Statistics with pandas: reports and exports."""

@@ -1,0 +1,272 @@
+"""The ARI face of the telephony port: engine requests become ARI calls, and ARI events become
+the port's domain events, with Asterisk's quirks absorbed here and nowhere else.
+
+What it absorbs (see shared/asterisk-events): an originated Local channel shows both halves,
+`;1` (ours, it enters Stasis on answer) and `;2` (plays the callee); busy and congestion
+destroy `;1` with cause 0, so the truth comes from `Dial.dialstatus`; soft hang-up requests
+carry flags, not causes; an answering-machine check leaves Stasis and comes back with
+StasisStart args `[amd, STATUS, CAUSE]`; a 404 on hang-up is the callee having just left.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from dialer.ari.client import AriClient
+from dialer.ari.errors import BadRequest, NotConnected as AriNotConnected, NotFound, UnprocessableEntity
+from dialer.ari.events import (
+    ChannelDestroyed,
+    ChannelStateChange,
+    Dial,
+    Event,
+    PlaybackEvent,
+    RecordingEvent,
+    StasisStart,
+)
+from dialer.telephony.port import (
+    EventSink,
+    FailReason,
+    InboundCall,
+    LegAnswered,
+    LegFailed,
+    LegHungUp,
+    LegRinging,
+    MachineDetected,
+    MachineVerdict,
+    NotConnected,
+    OriginateRequest,
+    PlaybackFinished,
+    PortConnected,
+    PortDisconnected,
+    RecordingFinished,
+    TelephonyEvent,
+)
+
+log = logging.getLogger(__name__)
+
+# Q.850 causes that name a failure reason when Dial.dialstatus is absent (non-Local channels).
+_CAUSE_REASONS = {1: FailReason.UNALLOCATED, 17: FailReason.BUSY, 19: FailReason.NO_ANSWER,
+                  21: FailReason.REJECTED, 34: FailReason.CONGESTION, 38: FailReason.CONGESTION,
+                  42: FailReason.CONGESTION, 18: FailReason.NO_ANSWER, 27: FailReason.FAILED}
+_DIALSTATUS_CAUSE = {"BUSY": (FailReason.BUSY, 17, "User busy"),
+                     "CONGESTION": (FailReason.CONGESTION, 34, "Circuit/channel congestion"),
+                     "CHANUNAVAIL": (FailReason.FAILED, 20, "Subscriber absent")}
+
+
+@dataclass
+class _Leg:
+    ringing: bool = False
+    answered: bool = False
+    cancelled: bool = False
+    dialstatus: str = ""
+    ended: bool = False
+
+
+class AriPort:
+    """One per Asterisk and Stasis app. Register the engine's sink before `start()`."""
+
+    def __init__(self, client: AriClient, *, amd_context: str = "dialer-amd",
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.client = client
+        self.amd_context = amd_context
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+        self._legs: dict[str, _Leg] = {}
+        self._sink: EventSink | None = None
+        client.on("StasisStart", self._on_stasis_start)
+        client.on("ChannelStateChange", self._on_state_change)
+        client.on("Dial", self._on_dial)
+        client.on("ChannelDestroyed", self._on_channel_destroyed)
+        client.on("PlaybackFinished", self._on_playback_finished)
+        client.on("RecordingFinished", self._on_recording_finished)
+        client.on("RecordingFailed", self._on_recording_finished)
+        client.on_connected(self._on_connected)
+        client.on_disconnected(self._on_disconnected)
+
+    # -- the port ----------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        return self.client.connected
+
+    def subscribe(self, sink: EventSink) -> None:
+        self._sink = sink
+
+    async def originate(self, request: OriginateRequest) -> None:
+        self._legs[request.leg_id] = _Leg()
+        try:
+            await self.client.channels.originate(
+                request.endpoint, channel_id=request.leg_id, caller_id=request.caller_id or None,
+                timeout=max(1, round(request.timeout_s)), variables=dict(request.variables) or None)
+        except AriNotConnected:
+            self._legs.pop(request.leg_id, None)
+            raise NotConnected("Asterisk's event socket is down") from None
+        except Exception:
+            self._legs.pop(request.leg_id, None)
+            raise
+
+    async def hangup(self, leg_id: str, reason: str = "normal") -> None:
+        leg = self._legs.get(leg_id)
+        if leg is not None and not leg.answered:
+            leg.cancelled = True
+        await self.client.channels.hangup(leg_id, reason=reason, missing_ok=True)
+
+    async def answer(self, leg_id: str) -> None:
+        await self.client.channels.answer(leg_id)
+
+    async def create_bridge(self, bridge_id: str, holding: bool = False) -> None:
+        await self.client.bridges.create(bridge_id=bridge_id, type="holding" if holding else "mixing")
+
+    async def add_to_bridge(self, bridge_id: str, leg_id: str) -> None:
+        await self.client.bridges.add_channel(bridge_id, leg_id)
+
+    async def remove_from_bridge(self, bridge_id: str, leg_id: str) -> None:
+        try:
+            await self.client.bridges.remove_channel(bridge_id, leg_id)
+        except (NotFound, BadRequest, UnprocessableEntity):
+            pass  # the leg or bridge already went: nothing to remove
+
+    async def destroy_bridge(self, bridge_id: str) -> None:
+        await self.client.bridges.destroy(bridge_id, missing_ok=True)
+
+    async def play(self, target_id: str, media: str, playback_id: str, on_bridge: bool = False) -> None:
+        if on_bridge:
+            await self.client.bridges.play(target_id, media, playback_id=playback_id)
+        else:
+            await self.client.channels.play(target_id, media, playback_id=playback_id)
+
+    async def start_music(self, leg_id: str, music_class: str = "default") -> None:
+        await self.client.channels.start_moh(leg_id, music_class)
+
+    async def stop_music(self, leg_id: str) -> None:
+        try:
+            await self.client.channels.stop_moh(leg_id)
+        except NotFound:
+            pass
+
+    async def record_bridge(self, bridge_id: str, name: str, fmt: str = "wav") -> None:
+        await self.client.bridges.record(bridge_id, name, format=fmt, if_exists="overwrite")
+
+    async def detect_machine(self, leg_id: str) -> None:
+        await self.client.channels.continue_in_dialplan(leg_id, context=self.amd_context, extension="s",
+                                                        priority=1)
+
+    async def hand_back(self, leg_id: str) -> None:
+        self._legs.pop(leg_id, None)
+        try:
+            await self.client.channels.continue_in_dialplan(leg_id)
+        except NotFound:
+            pass  # the caller already hung up
+
+    # -- ARI events -> port events -------------------------------------------------------------
+
+    async def _emit(self, event: TelephonyEvent) -> None:
+        if self._sink is not None:
+            await self._sink(event)
+
+    def _at(self, event: Event) -> datetime:
+        # The engine measures waits and talk times on one clock, its own: Asterisk's event
+        # timestamps come from another host's clock (skew) or a time-scaled simulated PBX,
+        # and mixing the two gives negative waits. Events are read promptly, so receipt
+        # time is within milliseconds of the PBX's.
+        return self._clock()
+
+    @staticmethod
+    def _split(channel_id: str) -> tuple[str, bool]:
+        """(our leg id, is this the Local channel's ;2 half)."""
+        if channel_id.endswith(";2"):
+            return channel_id[:-2], True
+        return channel_id, False
+
+    async def _on_stasis_start(self, event: Event) -> None:
+        assert isinstance(event, StasisStart) and event.channel is not None
+        leg_id, half2 = self._split(event.channel.id)
+        args = event.args
+        if args and args[0] == "amd":
+            verdict = args[1] if len(args) > 1 and args[1] in MachineVerdict.__members__ else "NOTSURE"
+            await self._emit(MachineDetected(leg_id, self._at(event), MachineVerdict(verdict),
+                                             args[2] if len(args) > 2 else ""))
+            return
+        leg = self._legs.get(leg_id)
+        if leg is None or half2:
+            if args and args[0] == "inbound":
+                self._legs[event.channel.id] = _Leg(answered=False)
+                await self._emit(InboundCall(event.channel.id, self._at(event), args[1] if len(args) > 1 else "",
+                                             event.channel.caller.number))
+            return
+        if not leg.answered:
+            leg.answered = True
+            await self._emit(LegAnswered(leg_id, self._at(event)))
+
+    async def _on_state_change(self, event: Event) -> None:
+        assert isinstance(event, ChannelStateChange) and event.channel is not None
+        leg_id, half2 = self._split(event.channel.id)
+        leg = self._legs.get(leg_id)
+        if leg is None or half2:
+            return
+        if event.channel.state.value == "Ringing" and not leg.ringing:
+            leg.ringing = True
+            await self._emit(LegRinging(leg_id, self._at(event)))
+
+    async def _on_dial(self, event: Event) -> None:
+        assert isinstance(event, Dial)
+        if event.peer is None:
+            return
+        leg_id, _ = self._split(event.peer.id)
+        leg = self._legs.get(leg_id)
+        if leg is None:
+            return
+        if event.dialstatus == "RINGING" and not leg.ringing:
+            leg.ringing = True
+            await self._emit(LegRinging(leg_id, self._at(event)))
+        elif event.dialstatus:
+            leg.dialstatus = event.dialstatus
+
+    async def _on_channel_destroyed(self, event: Event) -> None:
+        assert isinstance(event, ChannelDestroyed) and event.channel is not None
+        leg_id, half2 = self._split(event.channel.id)
+        leg = self._legs.get(leg_id)
+        if leg is None or half2 or leg.ended:
+            return
+        leg.ended = True
+        del self._legs[leg_id]
+        at = self._at(event)
+        if leg.answered:
+            await self._emit(LegHungUp(leg_id, at, event.cause, event.cause_txt))
+            return
+        await self._emit(self._failure(leg_id, leg, event.cause, event.cause_txt, at))
+
+    @staticmethod
+    def _failure(leg_id: str, leg: _Leg, cause: int, cause_txt: str, at: datetime) -> LegFailed:
+        if leg.cancelled:
+            return LegFailed(leg_id, at, FailReason.CANCELLED, cause or 16, cause_txt or "Normal Clearing")
+        if leg.dialstatus in _DIALSTATUS_CAUSE and cause in (0, 16):
+            reason, real_cause, text = _DIALSTATUS_CAUSE[leg.dialstatus]
+            return LegFailed(leg_id, at, reason, real_cause, text)
+        reason = _CAUSE_REASONS.get(cause)
+        if reason is None:
+            reason = FailReason.NO_ANSWER if leg.dialstatus == "NOANSWER" else FailReason.FAILED
+        return LegFailed(leg_id, at, reason, cause, cause_txt)
+
+    async def _on_playback_finished(self, event: Event) -> None:
+        assert isinstance(event, PlaybackEvent) and event.playback is not None
+        target = event.playback.target_uri.partition(":")[2]
+        await self._emit(PlaybackFinished(event.playback.id, target, self._at(event)))
+
+    async def _on_recording_finished(self, event: Event) -> None:
+        assert isinstance(event, RecordingEvent) and event.recording is not None
+        await self._emit(RecordingFinished(event.recording.name, self._at(event), event.recording.duration))
+
+    async def _on_connected(self) -> None:
+        snapshot = await self.client.snapshot()
+        live = frozenset(self._split(c.id)[0] for c in snapshot.channels)
+        # Legs that vanished while we were away ended without us hearing it; the engine gets
+        # them via `live_legs` and reconciles. Forget them here.
+        for leg_id in [k for k in self._legs if k not in live]:
+            del self._legs[leg_id]
+        await self._emit(PortConnected(self._clock(), live, frozenset(b.id for b in snapshot.bridges)))
+
+    async def _on_disconnected(self) -> None:
+        await self._emit(PortDisconnected(self._clock(), "ARI websocket closed"))

@@ -1,0 +1,176 @@
+"""The telephony port: what the engine may ask of a PBX and what it hears back.
+
+The engine names every call leg and bridge itself (`leg_id`, `bridge_id`: fixed-length
+UUID hex, because Asterisk rejects a new channel id that is a prefix of a live one), asks
+for actions, and receives domain events in order. It never sees ARI JSON, Local-channel
+halves or Q.850 quirks: the ARI face (`telephony/ari_port.py`) turns those into the
+events below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Awaitable, Callable, Mapping, Protocol, Union
+
+
+class LegKind(str, Enum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+
+
+class FailReason(str, Enum):
+    """Why a leg never answered."""
+
+    BUSY = "busy"
+    CONGESTION = "congestion"
+    NO_ANSWER = "no_answer"  # rang until the originate timeout
+    REJECTED = "rejected"  # declined after ringing (cause 21)
+    UNALLOCATED = "unallocated"  # number does not exist (cause 1)
+    FAILED = "failed"  # anything else (channel unavailable, bad endpoint)
+    CANCELLED = "cancelled"  # we hung it up while it rang
+
+
+class MachineVerdict(str, Enum):
+    HUMAN = "HUMAN"
+    MACHINE = "MACHINE"
+    NOTSURE = "NOTSURE"
+    HANGUP = "HANGUP"
+
+
+@dataclass(frozen=True)
+class OriginateRequest:
+    leg_id: str
+    kind: LegKind
+    endpoint: str  # dial string: PJSIP/1001, Local/5550000018@customers, PJSIP/+4206…@trunk
+    caller_id: str = ""
+    timeout_s: float = 25.0
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LegRinging:
+    leg_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LegAnswered:
+    """The leg answered and is ours to bridge (for customers: entered the Stasis app)."""
+
+    leg_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LegFailed:
+    """The leg ended without answering."""
+
+    leg_id: str
+    at: datetime
+    reason: FailReason
+    cause: int
+    cause_text: str = ""
+
+
+@dataclass(frozen=True)
+class LegHungUp:
+    """An answered leg ended (either side, or us)."""
+
+    leg_id: str
+    at: datetime
+    cause: int
+    cause_text: str = ""
+
+
+@dataclass(frozen=True)
+class MachineDetected:
+    leg_id: str
+    at: datetime
+    verdict: MachineVerdict
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class PlaybackFinished:
+    playback_id: str
+    target_id: str  # the leg or bridge it played on
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RecordingFinished:
+    name: str
+    at: datetime
+    duration_s: int | None = None
+
+
+@dataclass(frozen=True)
+class InboundCall:
+    leg_id: str
+    at: datetime
+    did: str
+    caller: str
+
+
+@dataclass(frozen=True)
+class PortConnected:
+    """The PBX is reachable again (first connect or reconnect): `live_legs` are the legs it
+    still holds, so the engine can reconcile calls it believes in with what really exists."""
+
+    at: datetime
+    live_legs: frozenset[str]
+    live_bridges: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PortDisconnected:
+    at: datetime
+    reason: str = ""
+
+
+TelephonyEvent = Union[LegRinging, LegAnswered, LegFailed, LegHungUp, MachineDetected, PlaybackFinished,
+                       RecordingFinished, InboundCall, PortConnected, PortDisconnected]
+EventSink = Callable[[TelephonyEvent], Awaitable[None]]
+
+
+class NotConnected(Exception):
+    """The PBX is not reachable now; nothing was sent. Originating then would lose the call."""
+
+
+class TelephonyPort(Protocol):
+    @property
+    def connected(self) -> bool: ...
+
+    def subscribe(self, sink: EventSink) -> None:
+        """The one consumer of events; called in order, one at a time."""
+
+    async def originate(self, request: OriginateRequest) -> None: ...
+
+    async def hangup(self, leg_id: str, reason: str = "normal") -> None:
+        """Hang up; a leg that is already gone is not an error."""
+
+    async def answer(self, leg_id: str) -> None: ...
+
+    async def create_bridge(self, bridge_id: str, holding: bool = False) -> None: ...
+
+    async def add_to_bridge(self, bridge_id: str, leg_id: str) -> None: ...
+
+    async def remove_from_bridge(self, bridge_id: str, leg_id: str) -> None: ...
+
+    async def destroy_bridge(self, bridge_id: str) -> None: ...
+
+    async def play(self, target_id: str, media: str, playback_id: str, on_bridge: bool = False) -> None: ...
+
+    async def start_music(self, leg_id: str, music_class: str = "default") -> None: ...
+
+    async def stop_music(self, leg_id: str) -> None: ...
+
+    async def record_bridge(self, bridge_id: str, name: str, fmt: str = "wav") -> None: ...
+
+    async def detect_machine(self, leg_id: str) -> None:
+        """Run answering-machine detection; a MachineDetected event follows."""
+
+    async def hand_back(self, leg_id: str) -> None:
+        """Give a channel back to the PBX's dialplan (its next step decides what happens)."""

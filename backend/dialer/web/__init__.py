@@ -1,0 +1,1 @@
+"""The Starlette web application: pages, the JSON API, auth and the websocket hub."""

@@ -1,0 +1,1 @@
+"""Route modules, one per area; `dialer.web.app` mounts them."""

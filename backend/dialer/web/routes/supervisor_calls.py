@@ -1,0 +1,155 @@
+"""Call search, one call's timeline and recording, statistics and exports of a selection.
+
+Every endpoint goes through `dialer.stats.calls.Access`: agents see their own calls,
+supervisors their team's, admins all; a call outside that is "not found", not "forbidden",
+so ids do not leak which calls exist.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from dialer.models import Agent, CallAttempt
+from dialer.models.enums import CallOutcome
+from dialer.stats.calls import Access, CallQuery, can_see, search, selection_summary
+from dialer.stats.calls_export import ExportTooLarge, export_calls
+from dialer.stats.period import PeriodError, parse_instant, zone
+from dialer.stats.recordings import find_recording, media_type
+from dialer.stats.timeline import load_events, shape_timeline
+from dialer.web.auth import guard, template_context
+from dialer.web.errors import ApiError
+from dialer.web.routes.supervisor_common import (HEADINGS, choices, default_tz, duration, float_param, int_param,
+                                                 local_time, table_view)
+
+PER_PAGE = 50
+
+
+def _query(request: Request) -> tuple[CallQuery, dict[str, str]]:
+    q = request.query_params
+    values = {k: q.get(k, "") for k in ("from", "to", "campaign", "team", "agent", "outcome", "disposition", "phone",
+                                        "external_id", "min_talk", "max_talk")}
+    values["tz"] = q.get("tz") or default_tz(request)
+    z = zone(values["tz"])
+    outcome = values["outcome"]
+    if outcome and outcome not in {o.value for o in CallOutcome}:
+        raise PeriodError("outcome", f"outcome: unknown outcome {outcome!r}.")
+    ids = {k: int_param(request, k) for k in ("campaign", "team", "agent", "disposition")}
+    query = CallQuery(
+        start=parse_instant(values["from"], z, "from") if values["from"] else None,
+        end=parse_instant(values["to"], z, "to") if values["to"] else None,
+        campaign_ids=(ids["campaign"],) if ids["campaign"] else (), team_ids=(ids["team"],) if ids["team"] else (),
+        agent_ids=(ids["agent"],) if ids["agent"] else (), outcome=outcome, disposition_id=ids["disposition"],
+        phone=values["phone"].strip(), external_id=values["external_id"].strip(),
+        min_talk_s=float_param(request, "min_talk"), max_talk_s=float_param(request, "max_talk"))
+    return query, values
+
+
+@guard(scope="calls:read")
+async def calls_page(request: Request) -> Response:
+    user = request.state.principal.user
+    access = await Access.of(user)
+    ctx = template_context(request, choices=await choices(user) if user.role.value != "agent" else None,
+                           outcomes=[o.value for o in CallOutcome], error=None, calls=None, summary=None)
+    try:
+        query, values = _query(request)
+        page = max(1, int_param(request, "page") or 1)
+    except PeriodError as exc:
+        ctx.update(error=str(exc), values={k: request.query_params.get(k, "") for k in request.query_params})
+        return request.app.state.templates.TemplateResponse(request, "supervisor/calls.html", ctx, status_code=400)
+    frame, total = await search(query, access, page=page, per_page=PER_PAGE)
+    calls = [{"id": int(r["id"]), "started": local_time(r["started"], values["tz"]), "campaign": r["campaign"] or "—",
+              "agent": r["agent"] or "—", "phone": r["phone"], "external_id": r["external_id"],
+              "outcome": r["outcome"] or "in progress", "disposition": r["disposition"] or "",
+              "wait": "" if r["wait_s"] != r["wait_s"] else f"{r['wait_s']:.0f} s",
+              "talk": "" if r["talk_s"] != r["talk_s"] else duration(r["talk_s"]),
+              "cause": r["hangup_cause_text"], "recorded": bool(r["recording_name"])}
+             for r in frame.to_dict("records")]
+    base = {k: v for k, v in values.items() if v}
+    pages = max(1, -(-total // PER_PAGE))
+    summary = await selection_summary(query, access) if request.query_params.get("stats") else None
+    ctx.update(values=values, calls=calls, total=total, page=page, pages=pages, summary=summary,
+               prev_url="/calls?" + urlencode({**base, "page": page - 1}) if page > 1 else None,
+               next_url="/calls?" + urlencode({**base, "page": page + 1}) if page < pages else None,
+               stats_url="/calls?" + urlencode({**base, "stats": 1}),
+               csv_url="/calls/export?" + urlencode({**base, "format": "csv"}),
+               xlsx_url="/calls/export?" + urlencode({**base, "format": "xlsx"}),
+               summary_table=table_view_of(summary) if summary else None)
+    return request.app.state.templates.TemplateResponse(request, "supervisor/calls.html", ctx)
+
+
+def table_view_of(summary: dict) -> dict:
+    totals = summary["totals"]
+    return table_view(pd.DataFrame([totals]))
+
+
+@guard(scope="calls:read")
+async def export_selection(request: Request) -> Response:
+    fmt = request.query_params.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise ApiError(400, "format: csv or xlsx.", field="format")
+    try:
+        query, values = _query(request)
+    except PeriodError as exc:
+        raise ApiError(400, str(exc), field=exc.field) from None
+    buffer = io.BytesIO()
+    try:
+        await export_calls(query, await Access.of(request.state.principal.user), buffer, fmt, tz=values["tz"])
+    except ExportTooLarge as exc:
+        raise ApiError(413, str(exc)) from None
+    media = "text/csv; charset=utf-8" if fmt == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(buffer.getvalue(), media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="calls.{fmt}"'})
+
+
+async def _visible_call(request: Request) -> CallAttempt:
+    access = await Access.of(request.state.principal.user)
+    call_id = request.path_params["call_id"]
+    attempt = None
+    if await can_see(call_id, access):
+        attempt = await CallAttempt.get_or_none(id=call_id).select_related("campaign", "agent__user", "disposition",
+                                                                             "contact")
+    if attempt is None:
+        raise ApiError(404, "No such call.")
+    return attempt
+
+
+@guard(scope="calls:read")
+async def call_page(request: Request) -> Response:
+    attempt = await _visible_call(request)
+    tz = request.query_params.get("tz") or default_tz(request)
+    agents = {a.id: a.user.username for a in await Agent.all().select_related("user")}
+    timeline = shape_timeline(await load_events(attempt.id), agents, tz)
+    fields = [("started", attempt.originated_at), ("ringing", attempt.ringing_at), ("answered", attempt.answered_at),
+              ("bridged", attempt.bridged_at), ("ended", attempt.ended_at)]
+    ctx = template_context(request, call=attempt, tz=tz, timeline=timeline,
+                           times=[(k, local_time(v, tz)) for k, v in fields if v is not None],
+                           durations=[(HEADINGS.get(k, k), duration(v)) for k, v in
+                                      (("wait_s", attempt.wait_s), ("talk_s", attempt.talk_s),
+                                       ("wrap_up_s", attempt.wrap_up_s)) if v is not None])
+    return request.app.state.templates.TemplateResponse(request, "supervisor/call.html", ctx)
+
+
+@guard(scope="calls:read")
+async def recording(request: Request) -> Response:
+    attempt = await _visible_call(request)
+    path = await find_recording(request.app.state.settings.data_dir, attempt.recording_name)
+    if path is None:
+        raise ApiError(404, "This call has no recording, or the file is missing.")
+    # FileResponse answers Range requests, so the browser's player can seek.
+    return FileResponse(path, media_type=media_type(path), filename=path.name, content_disposition_type="inline")
+
+
+routes = [
+    Route("/calls", calls_page, methods=["GET"]),
+    Route("/calls/export", export_selection, methods=["GET"]),
+    Route("/calls/{call_id:int}", call_page, methods=["GET"]),
+    Route("/calls/{call_id:int}/recording", recording, methods=["GET"]),
+]

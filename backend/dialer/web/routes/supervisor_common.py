@@ -1,0 +1,129 @@
+"""What the supervisor pages share: the period/filter form, the viewer's team scope, and
+tables turned into display cells. No routes here (not listed in ROUTE_MODULES)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pandas as pd
+from starlette.requests import Request
+
+from dialer.models import Agent, Campaign, Disposition, Team, User
+from dialer.models.enums import Role
+from dialer.stats.period import PeriodError, ReportFilter, parse_filter, zone
+
+
+def default_tz(request: Request) -> str:
+    return str(request.app.state.settings.extra.get("timezone", "UTC"))
+
+
+def int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise PeriodError(name, f"{name}: expected a number, got {raw!r}.") from None
+
+
+def float_param(request: Request, name: str) -> float | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise PeriodError(name, f"{name}: expected a number of seconds, got {raw!r}.") from None
+
+
+def team_scope(user: User) -> tuple[int, ...] | None:
+    """None for admins (everything); a supervisor's own team (or nothing without one)."""
+    if user.role is Role.ADMIN:
+        return None
+    return (user.team_id,) if user.team_id else (-1,)
+
+
+def form_values(request: Request, *, default_days: int = 7) -> dict[str, str]:
+    """The filter form as submitted, with defaults: the last week up to today, local time."""
+    tz = request.query_params.get("tz") or default_tz(request)
+    try:
+        today = datetime.now(timezone.utc).astimezone(zone(tz)).date()
+    except PeriodError:
+        today = datetime.now(timezone.utc).date()
+    q = request.query_params
+    return {
+        "from": q.get("from") or (today - timedelta(days=default_days - 1)).isoformat(),
+        "to": q.get("to") or (today + timedelta(days=1)).isoformat(),
+        "tz": tz, "campaign": q.get("campaign", ""), "team": q.get("team", ""), "agent": q.get("agent", ""),
+    }
+
+
+def report_filter(request: Request, values: dict[str, str]) -> ReportFilter:
+    user: User = request.state.principal.user
+    campaign, team, agent = (int_param(request, k) for k in ("campaign", "team", "agent"))
+    scope = team_scope(user)
+    teams: tuple[int, ...] = (team,) if team else ()
+    if scope is not None:
+        teams = scope if not team or team not in scope else (team,)
+    return parse_filter(values["from"], values["to"], values["tz"], campaign_ids=(campaign,) if campaign else (),
+                        team_ids=teams, agent_ids=(agent,) if agent else ())
+
+
+async def choices(user: User) -> dict[str, list[tuple[int, str]]]:
+    """The campaigns, teams, agents and dispositions a viewer may filter by."""
+    scope = team_scope(user)
+    campaigns = Campaign.all() if scope is None else Campaign.filter(team_id__in=scope)
+    teams = Team.all() if scope is None else Team.filter(id__in=scope)
+    agents = Agent.all().select_related("user")
+    if scope is not None:
+        agents = agents.filter(user__team_id__in=scope)
+    return {
+        "campaigns": [(c.id, c.name) for c in await campaigns.order_by("name")],
+        "teams": [(t.id, t.name) for t in await teams.order_by("name")],
+        "agents": sorted(((a.id, a.user.username) for a in await agents), key=lambda x: x[1]),
+        "dispositions": [(d.id, d.name) for d in await Disposition.filter(active=True).order_by("sort_order", "name")],
+    }
+
+
+def duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+def cell(column: str, value: Any) -> tuple[str, str]:
+    """(text, css class) for one value: times as h:mm:ss, rates as percentages."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return "—", "r muted"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if column.endswith(("_rate", "_rate_24h", "_rate_30d", "occupancy", "abandon_cap")):
+            return f"{value * 100:.1f} %", "r"
+        if column.endswith("_s") or column.startswith("paused: "):
+            return duration(float(value)), "r"
+        if isinstance(value, float) and not float(value).is_integer():
+            return f"{value:,.2f}", "r"
+        return f"{int(value):,}", "r"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S"), ""
+    if isinstance(value, date):
+        return value.isoformat(), ""
+    return str(value), ""
+
+
+HEADINGS = {"aht_s": "AHT", "logged_in_s": "logged in", "ready_s": "ready", "ringing_s": "ringing",
+            "paused_s": "paused", "talk_s": "talk", "wrap_up_s": "wrap-up", "calls_handled": "calls",
+            "calls_per_hour": "calls/h", "wait_s": "wait"}
+
+
+def table_view(frame: pd.DataFrame, *, hide: tuple[str, ...] = ()) -> dict[str, Any]:
+    columns = [c for c in frame.columns if c not in hide]
+    rows = [[cell(c, v) for c, v in zip(columns, values)] for values in frame[columns].itertuples(index=False)]
+    return {"columns": [HEADINGS.get(c, c.replace("_", " ")) for c in columns], "rows": rows}
+
+
+def local_time(value: datetime, tz: str) -> str:
+    return value.astimezone(zone(tz)).strftime("%Y-%m-%d %H:%M:%S")

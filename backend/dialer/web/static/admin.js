@@ -1,0 +1,31 @@
+// Small behaviours of the admin pages (loaded on every page; no inline scripts under the CSP):
+// - a settings form with a "mode" select shows only the fields of that mode (data-modes);
+// - a form with data-confirm asks before it is sent.
+
+function applyMode(form) {
+  const select = form.querySelector('select[name="mode"]');
+  if (!select) return;
+  const mode = select.value;
+  for (const field of form.querySelectorAll("[data-modes]")) {
+    field.hidden = !field.dataset.modes.split(" ").includes(mode);
+  }
+  // A section whose every field is hidden disappears as a whole.
+  for (const section of form.querySelectorAll("fieldset.section")) {
+    const fields = section.querySelectorAll(".field");
+    section.hidden = fields.length > 0 && [...fields].every((f) => f.hidden);
+  }
+}
+
+for (const form of document.querySelectorAll("form[data-mode-form]")) {
+  applyMode(form);
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "mode") applyMode(form);
+  });
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

@@ -1,0 +1,101 @@
+"""Compliance rules enforced by the engine: the abandon message and release, the 72-hour
+quiet period, the abandon count surviving a restart, DNC added while running."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from dialer.engine.campaign_runtime import CampaignRuntime
+from dialer.models import CallAttempt, CallEvent, Contact, DncEntry
+from dialer.models.enums import CallOutcome, ContactStatus, NoAgentAction
+
+# Persons who answer after 1 s and stay on the line until released.
+STAYERS = ["+420601000118", "+420601000218", "+420601000318", "+420601000418"]
+
+
+async def test_customers_without_an_agent_hear_the_message_and_are_released(engine_world) -> None:
+    w = engine_world
+    campaign, (agent_id,) = await w.campaign("predictive", STAYERS, agents=1, pacer="ratio", calls_per_agent=4.0,
+                                             max_wait_s=1, abandon_message="sorry-we-will-call-back",
+                                             no_agent_action=NoAgentAction.HOLD)
+    await w.engine.agent_login(agent_id, {campaign.id})
+    await w.engine.agent_ready(agent_id)
+    await w.run(campaign)
+    await w.until(lambda: CallAttempt.filter(outcome=CallOutcome.ABANDONED).count(), timeout=20)
+    await w.engine.s.writer.flush()
+
+    abandoned = await CallAttempt.filter(outcome=CallOutcome.ABANDONED).first()
+    assert abandoned.answered_at is not None and abandoned.bridged_at is None
+    assert 0.9 <= abandoned.wait_s < 3.0, "released after the campaign's max wait"
+    assert await CallEvent.filter(attempt_id=abandoned.id, kind="abandoned").exists()
+    contact = await Contact.get(id=abandoned.contact_id)
+    await w.until(lambda: Contact.filter(id=contact.id, status=ContactStatus.PENDING).exists())
+    contact = await Contact.get(id=contact.id)
+    assert contact.next_attempt_at >= abandoned.ended_at + timedelta(hours=71, minutes=59), "72 h quiet period"
+    rt: CampaignRuntime = w.engine.s.campaigns[campaign.id]
+    assert rt.counters.abandons_in_window >= 1 and rt.abandon_rate > 0
+
+
+async def test_hang_up_mode_releases_at_once_with_the_message(engine_world) -> None:
+    w = engine_world
+    campaign, (agent_id,) = await w.campaign("predictive", STAYERS[:3], agents=1, pacer="ratio",
+                                             calls_per_agent=3.0, no_agent_action=NoAgentAction.HANG_UP,
+                                             abandon_message="sorry-we-will-call-back")
+    await w.engine.agent_login(agent_id, {campaign.id})
+    await w.engine.agent_ready(agent_id)
+    await w.run(campaign)
+    await w.until(lambda: CallAttempt.filter(outcome=CallOutcome.ABANDONED).count(), timeout=20)
+    await w.engine.s.writer.flush()
+    abandoned = await CallAttempt.filter(outcome=CallOutcome.ABANDONED).first()
+    assert abandoned.wait_s < 2.0
+
+
+async def test_the_abandon_count_survives_a_restart(engine_world) -> None:
+    w = engine_world
+    campaign, _ = await w.campaign("predictive", [], agents=0)
+    now = w.engine.s.clock()
+    for i in range(40):
+        await CallAttempt.create(campaign=campaign, phone=f"+4206010{i:05d}", originated_at=now - timedelta(days=2),
+                                 answered_at=now - timedelta(days=2), ended_at=now - timedelta(days=2),
+                                 outcome=CallOutcome.ABANDONED if i < 2 else CallOutcome.ANSWERED,
+                                 wait_s=3.5 if i == 2 else 0.1)
+    await CallAttempt.create(campaign=campaign, phone="+420601999999", originated_at=now - timedelta(days=40),
+                             answered_at=now - timedelta(days=40), outcome=CallOutcome.ABANDONED)
+    await w.run(campaign)
+    rt = w.engine.s.campaigns[campaign.id]
+    # 2 abandoned + 1 connected after 3.5 s (late) of 40 live answers in the last 30 days.
+    assert (rt.counters.abandons_in_window, rt.counters.live_in_window) == (3, 40)
+
+
+async def test_numbers_put_on_dnc_while_running_are_never_dialed(engine_world) -> None:
+    w = engine_world
+    numbers = ["+420601000015", "+420601000025"]
+    campaign, (agent_id,) = await w.campaign("progressive", numbers, agents=1)
+    await DncEntry.create(phone="+420601000025", reason="asked on another call")
+    await w.engine.agent_login(agent_id, {campaign.id})
+    await w.engine.agent_ready(agent_id)
+    await w.run(campaign)
+    await w.until(lambda: CallAttempt.filter(phone="+420601000015").exists())
+    await w.until(lambda: not any(c.live for c in w.engine.s.calls.values()))
+    await w.engine.tick()
+    await asyncio.sleep(0.3)
+    assert not await CallAttempt.filter(phone="+420601000025").exists()
+    # It is not leased either: the contact waits, dialable again if the entry is removed.
+    assert (await Contact.get(phone="+420601000025")).status is ContactStatus.PENDING
+
+
+async def test_ring_time_below_15_seconds_needs_an_explicit_override(engine_world) -> None:
+    w = engine_world
+    campaign, _ = await w.campaign("progressive", [], agents=0)
+    profile = await campaign.dial_profile
+    profile.ring_timeout_s = 8
+    await profile.save()
+    await w.run(campaign)
+    assert w.engine.s.campaigns[campaign.id].config.ring_timeout_s == 15
+    profile.allow_short_ring = True
+    await profile.save()
+    campaign.description = "touched"
+    await campaign.save()
+    await w.engine.sync_campaigns()
+    assert w.engine.s.campaigns[campaign.id].config.ring_timeout_s == 8

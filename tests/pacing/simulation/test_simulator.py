@@ -1,0 +1,103 @@
+"""Short shifts in virtual time: bounds loose enough to hold for any seed, tight enough to catch a broken pacer."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialer.pacing.pacer import pacer_named
+from dialer.pacing.simulation.scenario import scenario_from_dict
+from dialer.pacing.simulation.simulator import Simulation, simulate
+
+BASE = {
+    "name": "SHORT_SHIFT", "agents": 12, "hours": 1.5, "warmup_min": 10, "seeds": [1],
+    "answer_prob": 0.3,
+    "time_to_answer_s": {"dist": "uniform", "low": 3, "high": 20},
+    "ring_timeout_s": 25,
+    "talk_s": {"dist": "exponential", "mean": 120},
+    "wrap_s": {"dist": "constant", "value": 10},
+    "max_lines_per_agent": 3, "abandon_cap": 0.03, "abandon_after_s": 2,
+}
+
+# (pacer, utilisation low, utilisation high, abandon high)
+BOUNDS = [
+    ("progressive", 0.45, 0.72, 0.0),
+    ("preview", 0.45, 0.72, 0.0),
+    ("ratio", 0.50, 0.90, 0.08),
+    ("vicidial", 0.45, 0.90, 0.08),
+    ("issabel", 0.45, 0.90, 0.08),
+    ("omnidialer", 0.45, 0.90, 0.08),
+    ("adaptive", 0.70, 0.92, 0.045),
+    ("oracle", 0.85, 0.93, 0.0),
+]
+
+
+@pytest.mark.parametrize(("name", "low", "high", "abandon"), BOUNDS, ids=[b[0] for b in BOUNDS])
+def test_each_pacer_on_a_short_shift(name: str, low: float, high: float, abandon: float) -> None:
+    metrics = simulate(scenario_from_dict(BASE), 2, pacer_named(name))
+    assert low <= metrics.utilisation <= high
+    assert metrics.abandon_rate <= abandon
+    assert metrics.answered > 250 and metrics.attempts >= metrics.answered
+    assert metrics.wait_p50_s <= metrics.wait_p95_s
+
+
+def test_a_seed_gives_the_same_shift_every_time() -> None:
+    scenario = scenario_from_dict({**BASE, "hours": 0.5})
+    assert simulate(scenario, 5, pacer_named("adaptive")) == simulate(scenario, 5, pacer_named("adaptive"))
+    assert simulate(scenario, 5, pacer_named("adaptive")) != simulate(scenario, 6, pacer_named("adaptive"))
+
+
+def test_every_pacer_meets_the_same_callees() -> None:
+    scenario = scenario_from_dict({**BASE, "hours": 0.3, "warmup_min": 0})
+    first = Simulation(scenario, 3, pacer_named("progressive"))
+    second = Simulation(scenario, 3, pacer_named("ratio"))
+    assert [first._draw_contact().talk for _ in range(5)] == [second._draw_contact().talk for _ in range(5)]
+
+
+def test_an_answer_with_no_agent_for_two_seconds_is_abandoned() -> None:
+    # Ten calls per ready agent and nobody to take the extras: most answers must be abandoned.
+    scenario = scenario_from_dict({**BASE, "agents": 2, "hours": 0.5, "max_lines_per_agent": 10})
+    metrics = simulate(scenario, 1, _Flood())
+    assert metrics.abandon_rate > 0.3
+
+
+def test_pauses_and_patience_are_played() -> None:
+    scenario = scenario_from_dict({
+        **BASE, "hours": 1, "pauses": {"every_min": 20, "length_min": 5},
+        "patience_s": {"dist": "exponential", "mean": 5},
+    })
+    simulation = Simulation(scenario, 4, pacer_named("adaptive"))
+    seen_paused = []
+    pacer_decide = simulation.pacer.calls_to_launch
+
+    def spy(snapshot, state):
+        seen_paused.append(snapshot.agents_paused)
+        return pacer_decide(snapshot, state)
+
+    simulation.pacer.calls_to_launch = spy  # type: ignore[method-assign]
+    metrics = simulation.run()
+    assert max(seen_paused) >= 1
+    assert metrics.utilisation < 0.85  # pauses take about a fifth of the shift
+
+
+def test_eight_hours_of_twenty_agents_run_in_seconds() -> None:
+    import time
+
+    started = time.process_time()
+    simulate(scenario_from_dict({**BASE, "agents": 20, "hours": 8}), 1, pacer_named("progressive"))
+    assert time.process_time() - started < 10
+
+
+class _Flood:
+    """Ten calls per ready agent, always: a pacer built to abandon."""
+
+    name = "flood"
+
+    def initial_state(self) -> None:
+        return None
+
+    def calls_to_launch(self, snapshot, state=None):
+        from dialer.pacing.decision import Reason
+        from dialer.pacing.limits import lines_free
+        from dialer.pacing.decision import Decision
+
+        return Decision(min(10 * snapshot.agents_ready, lines_free(snapshot)), Reason.FORECAST)

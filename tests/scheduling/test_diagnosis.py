@@ -1,0 +1,71 @@
+"""Why a campaign is not dialing, from data and `now` alone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from dialer.models.enums import AgentState, CampaignMode, CampaignStatus
+from dialer.scheduling.diagnosis import AgentView, Code, DiagnosisInput, DueGroup, diagnose
+
+# Wednesday 2026-03-04 12:00 UTC = 13:00 in Prague, 07:00 in New York.
+NOON = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
+READY = (AgentView(AgentState.READY, ("cz",)),)
+
+
+def data(**kw) -> DiagnosisInput:
+    base = dict(status=CampaignStatus.RUNNING, mode=CampaignMode.PREDICTIVE, list_count=1,
+                counts={"pending": 10}, due_groups=(DueGroup(("Europe/Prague",), 10),), due_total=10, agents=READY)
+    return DiagnosisInput(**{**base, **kw})
+
+
+def codes(d) -> list[str]:
+    return [r.code for r in d.reasons]
+
+
+def test_a_running_campaign_with_due_contacts_and_ready_agents_dials() -> None:
+    d = diagnose(data(), NOON)
+    assert d.dialing and d.as_json() == {"dialing": True, "reasons": []}
+
+
+def test_every_reason_is_listed_not_just_the_first() -> None:
+    d = diagnose(data(status=CampaignStatus.PAUSED, agents=()), NOON)
+    assert codes(d) == [Code.NOT_RUNNING, Code.NO_AGENT_LOGGED_IN]
+
+
+def test_contact_reasons() -> None:
+    assert codes(diagnose(data(list_count=0), NOON)) == [Code.NO_CONTACT_LIST]
+    assert codes(diagnose(data(counts={}), NOON)) == [Code.NO_CONTACTS]
+    assert codes(diagnose(data(counts={"done": 3, "exhausted": 2}), NOON)) == [Code.ALL_FINISHED]
+    assert codes(diagnose(data(counts={"leased": 2, "done": 1}), NOON)) == [Code.ALL_IN_PROGRESS]
+    later = datetime(2026, 3, 4, 15, 0, tzinfo=timezone.utc)
+    d = diagnose(data(due_groups=(), due_total=0, next_due_at=later), NOON)
+    assert codes(d) == [Code.NOT_YET_DUE] and d.reasons[0].until == later and "15:00" in d.reasons[0].message
+
+
+def test_outside_calling_hours_in_the_contacts_zone_says_when_it_resumes() -> None:
+    d = diagnose(data(due_groups=(DueGroup(("America/New_York",), 10),)), NOON)  # 07:00 there
+    assert codes(d) == [Code.OUTSIDE_CALLING_HOURS]
+    assert d.reasons[0].until == datetime(2026, 3, 4, 14, 0, tzinfo=timezone.utc)  # 09:00 EST
+    # One group inside its hours is enough to dial.
+    both = (DueGroup(("America/New_York",), 10), DueGroup(("Europe/Prague",), 1))
+    assert diagnose(data(due_groups=both, due_total=11), NOON).dialing
+
+
+def test_a_sample_says_so_and_bad_windows_are_reported() -> None:
+    d = diagnose(data(due_groups=(DueGroup(("America/New_York",), 5),), due_total=500), NOON)
+    assert "the first 5 of the 500" in d.reasons[0].message
+    d = diagnose(data(calling_windows={"mon": [["25:00", "26:00"]]}), NOON)
+    assert codes(d) == [Code.BAD_CALLING_WINDOWS]
+
+
+def test_agent_reasons() -> None:
+    paused = (AgentView(AgentState.PAUSED),)
+    assert codes(diagnose(data(agents=paused), NOON)) == [Code.NO_AGENT_READY]
+    assert diagnose(data(agents=(AgentView(AgentState.ON_CALL),)), NOON).dialing  # busy, not stuck
+    d = diagnose(data(required_skills=("pl",)), NOON)
+    assert codes(d) == [Code.NO_AGENT_WITH_SKILLS] and "pl" in d.reasons[0].message
+
+
+def test_the_engine_adds_live_reasons() -> None:
+    d = diagnose(data(), NOON, live={Code.ABANDON_CAP.value: "Abandon rate 3.1 % over 30 days."})
+    assert codes(d) == ["abandon_cap"] and not d.dialing

@@ -1,0 +1,221 @@
+"""Replaying recorded ARI sessions against the fake Asterisk, over raw aiohttp.
+
+A recording (tests/sim/recordings/*.jsonl, from a real Asterisk 23.4.1) is a list of REST
+calls and events. The replayer issues the same REST calls, each once the fake has sent the
+events that came before it in the recording (the ones it did not cause itself) and once
+the simulated clock has reached the call's time; then the events are compared per channel,
+ids and names normalised, timestamps ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from dialer.sim.fake_asterisk import FakeAsterisk
+
+RECORDINGS = Path(__file__).parent / "recordings"
+AUTH_HEADER = {"Authorization": "Basic ZGlhbGVyOmRpYWxlcg=="}   # dialer:dialer
+WAIT = 5.0   # real seconds any awaited condition may take before the test fails
+
+_NAME_SEQ = re.compile(r"-[0-9a-f]{8}(?=;[12]\b|\b)")
+_ANSWERED_AT = re.compile(r"ANSWERED_AT=\d+\.\d+")
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    lines = (RECORDINGS / name).read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def event_key(event: dict[str, Any]) -> str:
+    """Which per-channel (or per-object) sequence an event belongs to."""
+    for field in ("channel", "peer"):
+        if field in event:
+            return event[field]["id"]
+    if "playback" in event:
+        return "playback:" + event["playback"]["id"]
+    if "recording" in event:
+        return "recording:" + event["recording"]["name"]
+    if "bridge" in event:
+        return "bridge:" + event["bridge"]["id"]
+    return "app"
+
+
+def normalise(value: Any, key: str = "") -> Any:
+    """Drop what differs run to run: times, name sequence numbers, ANSWERED_AT values."""
+    if isinstance(value, dict):
+        return {k: normalise(v, k) for k, v in value.items()
+                if k not in ("timestamp", "creationtime")}
+    if isinstance(value, list):
+        return [normalise(v) for v in value]
+    if isinstance(value, str):
+        value = _NAME_SEQ.sub("", value)
+        value = _ANSWERED_AT.sub("ANSWERED_AT=<t>", value)
+        if key == "value" and re.fullmatch(r"\d{9,}\.\d+", value):
+            return "<t>"
+        return value
+    return value
+
+
+def shape(value: Any) -> Any:
+    """Key order of an event and its nested objects (the JSON 'shape')."""
+    if isinstance(value, dict):
+        return [(k, shape(v)) for k, v in value.items()]
+    return type(value).__name__
+
+
+CAUSE_WINDOW = 0.001   # s: a call's first events can precede its recorded line by this much
+
+
+def partners(lines: list[dict[str, Any]]) -> dict[str, str]:
+    """Local halves as the recording originated them: channelId <-> otherChannelId."""
+    out: dict[str, str] = {}
+    for line in lines:
+        params = line.get("params", {})
+        if line["kind"] == "rest" and params.get("channelId"):
+            other = params.get("otherChannelId") or params["channelId"] + ";2"
+            out[params["channelId"]] = other
+            out[other] = params["channelId"]
+    return out
+
+
+def mentioned_ids(rest: dict[str, Any], pairs: dict[str, str]) -> set[str]:
+    """Channels and objects a REST call names: the events it may cause are about these."""
+    ids: set[str] = set()
+    params = rest.get("params", {})
+    for key in ("channelId", "otherChannelId", "playbackId", "name", "bridgeId"):
+        if params.get(key):
+            ids.add(params[key])
+    ids.update(c for c in str(params.get("channel", "")).split(",") if c)
+    parts = rest["path"].strip("/").split("/")
+    if parts[0] == "recordings" and len(parts) >= 3:
+        ids.add(parts[2])
+    elif len(parts) >= 2:
+        ids.add(parts[1])
+    return ids | {pairs[i] for i in ids if i in pairs}
+
+
+def caused_by(event_line: dict[str, Any], rest: dict[str, Any], pairs: dict[str, str]) -> bool:
+    """Did this recorded event (listed before `rest`) come from that call? It must be about
+    what the call names, and close enough in time (a trigger comes earlier than that)."""
+    event = event_line["data"]
+    is_originate = rest["method"] == "POST" and rest["path"] == "/channels"
+    if not is_originate and event_line["t"] < rest["t"] - CAUSE_WINDOW:
+        return False
+    bare = event_key(event).split(":", 1)[-1]
+    if bare in mentioned_ids(rest, pairs):
+        return True
+    # Bridge calls also change BRIDGEPEER / connected line of the channels already in it.
+    return rest["path"].startswith("/bridges/") and (
+        event.get("variable") == "BRIDGEPEER" or event["type"] == "ChannelConnectedLine")
+
+
+class EventLog:
+    """Everything the fake sends on one events websocket, with awaitable conditions."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.events: list[dict[str, Any]] = []
+        self.changed = asyncio.Event()
+        self.closed = False
+        self.task = asyncio.get_running_loop().create_task(self._read())
+
+    async def _read(self) -> None:
+        async for msg in self.ws:
+            if msg.type == aiohttp.WSMsgType.TEXT:
+                self.events.append(json.loads(msg.data))
+                self.changed.set()
+        self.closed = True
+        self.changed.set()
+
+    async def wait_for(self, predicate: Any, timeout: float = WAIT) -> None:
+        async def loop() -> None:
+            while not predicate():
+                self.changed.clear()
+                await self.changed.wait()
+        await asyncio.wait_for(loop(), timeout)
+
+    async def wait_until_counts(self, need: dict[str, int]) -> None:
+        try:
+            await self.wait_for(lambda: all(self.counts().get(k, 0) >= n
+                                            for k, n in need.items()))
+        except asyncio.TimeoutError:
+            have = self.counts()
+            missing = {k: (n, have.get(k, 0)) for k, n in need.items() if have.get(k, 0) < n}
+            raise AssertionError(f"events never came (key: expected, got): {missing}") from None
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for event in self.events:
+            out[event_key(event)] += 1
+        return out
+
+    async def close(self) -> None:
+        await self.ws.close()
+        await self.task
+
+
+def per_key(events: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        out[event_key(event)].append(event)
+    return dict(out)
+
+
+async def connect(session: aiohttp.ClientSession, fake: FakeAsterisk, app: str = "dialer"
+                  ) -> EventLog:
+    ws = await session.ws_connect(fake.events_url(app))
+    return EventLog(ws)
+
+
+async def replay(fake: FakeAsterisk, lines: list[dict[str, Any]]
+                 ) -> tuple[EventLog, list[tuple[dict[str, Any], int, Any]]]:
+    """Replay `lines`; returns the event log and (recorded line, status, body) per call."""
+    pairs = partners(lines)
+    responses: list[tuple[dict[str, Any], int, Any]] = []
+    async with aiohttp.ClientSession(headers=AUTH_HEADER) as session:
+        log = await connect(session, fake)
+        start = fake.clock.now()
+        expected: dict[str, int] = defaultdict(int)
+        pending: list[dict[str, Any]] = []
+        for line in lines:
+            if line["kind"] == "event":
+                pending.append(line)
+                continue
+            caused = [e for e in pending if caused_by(e, line, pairs)]
+            for event_line in pending:
+                if not any(event_line is c for c in caused):
+                    expected[event_key(event_line["data"])] += 1
+            await log.wait_until_counts(dict(expected))
+            delay = fake.clock.real_delay(start + line["t"] - fake.clock.now())
+            if delay > 0:
+                await asyncio.sleep(delay)      # the recorded client waited this long too
+            for event_line in caused:
+                expected[event_key(event_line["data"])] += 1
+            pending = []
+            async with session.request(line["method"], fake.base_url + line["path"],
+                                       params=line["params"]) as resp:
+                body = await resp.json() if resp.status != 204 else None
+                responses.append((line, resp.status, body))
+        for event_line in pending:
+            expected[event_key(event_line["data"])] += 1
+        await log.wait_until_counts(dict(expected))
+        await barrier(session, fake, log)
+        await log.close()
+    return log, responses
+
+
+async def barrier(session: aiohttp.ClientSession, fake: FakeAsterisk, log: EventLog) -> None:
+    """Events emitted so far arrive before the barrier call's own (one socket, in order)."""
+    async with session.post(fake.base_url + "/channels", params={
+            "endpoint": "Local/1@no-such-context", "app": "dialer",
+            "channelId": "zz-barrier"}) as resp:
+        assert resp.status == 200
+    await log.wait_for(lambda: log.counts().get("zz-barrier", 0) >= 1)
+    log.events = [e for e in log.events if not event_key(e).startswith("zz-barrier")]

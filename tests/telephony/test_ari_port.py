@@ -1,0 +1,156 @@
+"""The ARI face of the telephony port against the fake Asterisk: each outcome of the test
+world's number convention becomes the right domain event, quirks absorbed."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import AsyncIterator
+
+import pytest
+
+from dialer.ari.client import AriClient
+from dialer.sim.fake_asterisk import FakeAsterisk
+from dialer.telephony.ari_port import AriPort
+from dialer.telephony.port import (
+    FailReason,
+    LegAnswered,
+    LegFailed,
+    LegHungUp,
+    LegKind,
+    LegRinging,
+    MachineDetected,
+    MachineVerdict,
+    NotConnected,
+    OriginateRequest,
+    PortConnected,
+    TelephonyEvent,
+)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[TelephonyEvent] = []
+        self._changed = asyncio.Event()
+
+    async def __call__(self, event: TelephonyEvent) -> None:
+        self.events.append(event)
+        self._changed.set()
+
+    async def wait_for(self, kind: type, leg_id: str | None = None, timeout: float = 10.0) -> TelephonyEvent:
+        async def find() -> TelephonyEvent:
+            while True:
+                for e in self.events:
+                    if isinstance(e, kind) and (leg_id is None or getattr(e, "leg_id", None) == leg_id):
+                        return e
+                self._changed.clear()
+                await self._changed.wait()
+        return await asyncio.wait_for(find(), timeout)
+
+    def for_leg(self, leg_id: str) -> list[type]:
+        return [type(e) for e in self.events if getattr(e, "leg_id", None) == leg_id]
+
+
+@pytest.fixture
+async def world() -> AsyncIterator[tuple[FakeAsterisk, AriPort, Recorder]]:
+    fake = FakeAsterisk(seed=3, time_scale=20.0)
+    await fake.start("127.0.0.1", 0)
+    client = AriClient(fake.base_url, "dialer", "dialer", app="dialer")
+    port = AriPort(client)
+    recorder = Recorder()
+    port.subscribe(recorder)
+    async with client:
+        await client.wait_connected(5)
+        await recorder.wait_for(PortConnected)
+        yield fake, port, recorder
+    await fake.stop()
+
+
+def leg() -> str:
+    return uuid.uuid4().hex
+
+
+async def dial(port: AriPort, number: str, timeout_s: float = 25.0) -> str:
+    leg_id = leg()
+    await port.originate(OriginateRequest(leg_id, LegKind.CUSTOMER, f"Local/{number}@customers",
+                                          caller_id="+420221000100", timeout_s=timeout_s))
+    return leg_id
+
+
+@pytest.mark.parametrize("number,reason,cause", [
+    ("5550000000", FailReason.BUSY, 17),
+    ("5550000001", FailReason.CONGESTION, 34),
+    ("5550000026", FailReason.REJECTED, 21),
+    ("5550000007", FailReason.UNALLOCATED, 1),
+])
+async def test_failures_carry_the_true_reason_and_cause(world, number, reason, cause) -> None:
+    _, port, rec = world
+    leg_id = await dial(port, number)
+    failed = await rec.wait_for(LegFailed, leg_id)
+    assert (failed.reason, failed.cause) == (reason, cause)
+    assert LegAnswered not in rec.for_leg(leg_id)
+
+
+async def test_no_answer_until_the_originate_timeout(world) -> None:
+    _, port, rec = world
+    leg_id = await dial(port, "5550000002", timeout_s=5)
+    failed = await rec.wait_for(LegFailed, leg_id)
+    assert failed.reason is FailReason.NO_ANSWER and failed.cause == 19
+    assert rec.for_leg(leg_id)[0] is LegRinging
+
+
+async def test_answered_then_customer_hangs_up(world) -> None:
+    _, port, rec = world
+    leg_id = await dial(port, "5550000023")
+    answered = await rec.wait_for(LegAnswered, leg_id)
+    hung = await rec.wait_for(LegHungUp, leg_id)
+    assert hung.cause == 16 and hung.at > answered.at
+    assert rec.for_leg(leg_id) == [LegRinging, LegAnswered, LegHungUp]
+
+
+async def test_cancelling_a_ringing_call(world) -> None:
+    _, port, rec = world
+    leg_id = await dial(port, "5550000002")
+    await rec.wait_for(LegRinging, leg_id)
+    await port.hangup(leg_id)
+    assert (await rec.wait_for(LegFailed, leg_id)).reason is FailReason.CANCELLED
+    await port.hangup(leg_id)  # gone already: not an error
+
+
+async def test_customer_bridged_with_an_agent(world) -> None:
+    _, port, rec = world
+    agent = leg()
+    await port.originate(OriginateRequest(agent, LegKind.AGENT, "Local/agent1@agents", timeout_s=10))
+    await rec.wait_for(LegAnswered, agent)
+    customer = await dial(port, "5550000018")
+    await rec.wait_for(LegAnswered, customer)
+    bridge = leg()
+    await port.create_bridge(bridge)
+    await port.add_to_bridge(bridge, agent)
+    await port.add_to_bridge(bridge, customer)
+    await port.hangup(customer)
+    assert (await rec.wait_for(LegHungUp, customer)).cause in (16, 32)
+    await port.hangup(agent)
+    await rec.wait_for(LegHungUp, agent)
+    await port.destroy_bridge(bridge)
+    await port.destroy_bridge(bridge)  # twice: tolerated
+
+
+async def test_answering_machine_detection(world) -> None:
+    _, port, rec = world
+    leg_id = await dial(port, "5550000014")
+    await rec.wait_for(LegAnswered, leg_id)
+    await port.detect_machine(leg_id)
+    verdict = await rec.wait_for(MachineDetected, leg_id)
+    assert verdict.verdict is MachineVerdict.MACHINE
+
+
+async def test_refuses_to_originate_while_the_socket_is_down(world) -> None:
+    fake, port, rec = world
+    await fake.stop()
+    for _ in range(200):
+        if not port.connected:
+            break
+        await asyncio.sleep(0.01)
+    with pytest.raises(NotConnected):
+        await dial(port, "5550000018")

@@ -1,0 +1,31 @@
+"""The demo's seed: everything a newcomer needs to look around, and safe to run twice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dialer.accounts.users import check_login
+from dialer.demo import DEMO_USERS, seed
+from dialer.models import Agent, Campaign, Contact, Disposition, User
+from dialer.models.enums import Role
+
+
+async def test_seed_creates_users_with_working_passwords_and_a_campaign(sqlite_db: str, tmp_path: Path) -> None:
+    passwords = await seed(tmp_path / "pw.json", contacts=60)
+    assert set(passwords) == {u[0] for u in DEMO_USERS}
+    admin = await check_login("admin", passwords["admin"])
+    assert admin is not None and admin.role is Role.ADMIN
+    assert await Agent.filter(user__role=Role.AGENT).count() == 4
+    campaign = await Campaign.get(name="Spring offer").prefetch_related("contact_lists")
+    assert len(campaign.contact_lists) == 1
+    assert 55 <= await Contact.all().count() <= 60
+    assert await Disposition.filter(campaign=None, is_callback=True).exists()
+
+
+async def test_second_seed_changes_nothing_and_keeps_passwords(sqlite_db: str, tmp_path: Path) -> None:
+    first = await seed(tmp_path / "pw.json", contacts=20)
+    counts = (await User.all().count(), await Contact.all().count())
+    second = await seed(tmp_path / "pw.json", contacts=20)
+    assert second == first == json.loads((tmp_path / "pw.json").read_text())
+    assert (await User.all().count(), await Contact.all().count()) == counts

@@ -1,0 +1,164 @@
+"""Imports through the web pages (upload -> mapping -> progress -> result) and the API."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from webworld import csrf_from, login
+from dialer.accounts.tokens import issue_token
+from dialer.importer.jobs import running_task
+from dialer.models import Contact, ContactList, ImportJob, ImportMapping
+
+CSV = "Jméno;Telefon;Poznámka\nJan Novák;601 123 456;=1+1\nEva;00420602123456;\nBad;123;x\nJan again;601123456;\n"
+
+
+async def finish(job_id: int) -> None:
+    task = running_task(job_id)
+    if task is not None:
+        await task
+
+
+async def test_upload_map_and_see_the_result(client, people) -> None:
+    await login(client, "admin")
+    page = await client.get("/imports")
+    assert page.status_code == 200 and "Upload a CSV file" in page.text
+    r = await client.post("/imports", data={"csrf_token": csrf_from(page.text), "list": "Jaro 2026"},
+                          files={"file": ("kontakty.csv", CSV.encode("cp1250"), "text/csv")})
+    assert r.status_code == 303
+    mapping_url = r.headers["location"]
+    page = await client.get(mapping_url)
+    assert page.status_code == 200
+    assert "Windows-1250" in page.text and "semicolon" in page.text and "Jan Novák" in page.text
+    # The guess is proposed for the user to confirm.
+    assert re.search(r'name="map:Telefon".*?<option value="phone" selected', page.text, re.S)
+    form = {"csrf_token": csrf_from(page.text), "filename": "kontakty.csv", "list": "Jaro 2026", "region": "CZ",
+            "encoding": "cp1250", "delimiter": ";", "map:Jméno": "name", "map:Telefon": "phone",
+            "map:Poznámka": "custom:Poznámka", "save_as": "Kontakty CZ"}
+    r = await client.post(mapping_url.split("?")[0], data=form)
+    assert r.status_code == 303 and re.fullmatch(r"/imports/\d+", r.headers["location"])
+    job_id = int(r.headers["location"].rsplit("/", 1)[1])
+    await finish(job_id)
+    status = (await client.get(f"/imports/{job_id}/status")).json()
+    assert (status["status"], status["imported"], status["duplicates"], status["invalid"]) == ("done", 2, 1, 1)
+    assert status["percent"] == 100.0
+    page = await client.get(f"/imports/{job_id}")
+    assert "Imported 2 contacts" in page.text and "too short" in page.text
+    bad_rows = await client.get(f"/imports/{job_id}/errors.csv")
+    assert bad_rows.status_code == 200 and bad_rows.text.lstrip("\ufeff").startswith("line,reason,Jméno")
+    assert "4,phone '123'" in bad_rows.text
+    assert await Contact.filter(contact_list__name="Jaro 2026").count() == 2
+    assert (await Contact.get(phone="+420601123456")).custom_fields == {"Poznámka": "=1+1"}
+    assert await ImportMapping.filter(name="Kontakty CZ").exists()
+    assert "Jaro 2026" in (await client.get("/imports")).text
+
+
+async def test_mapping_without_a_phone_is_refused_on_the_form(client, people) -> None:
+    await login(client, "admin")
+    page = await client.get("/imports")
+    r = await client.post("/imports", data={"csrf_token": csrf_from(page.text), "list": "X"},
+                          files={"file": ("a.csv", CSV.encode(), "text/csv")})
+    url = r.headers["location"].split("?")[0]
+    page = await client.get(r.headers["location"])
+    r = await client.post(url, data={"csrf_token": csrf_from(page.text), "list": "X", "map:Telefon": "name",
+                                     "map:Jméno": "name"})
+    assert r.status_code == 400 and "phone" in r.text
+    assert await ImportJob.all().count() == 0 and not await ContactList.filter(name="X").exists()
+
+
+async def test_import_pages_are_for_admins(client, people) -> None:
+    await login(client, "super")
+    assert (await client.get("/imports")).status_code == 403
+    r = await client.get("/imports/new/abcdefghijklmnopq")
+    assert r.status_code == 403
+
+
+async def test_unknown_upload_token_is_a_404(client, people) -> None:
+    await login(client, "admin")
+    assert (await client.get("/imports/new/abcdefghijklmnopq")).status_code == 404
+    assert (await client.get("/imports/new/..%2F..%2Fsecret")).status_code == 404
+
+
+@pytest.fixture
+async def contact_list() -> ContactList:
+    return await ContactList.create(name="API list")
+
+
+async def token_for(people, *scopes: str) -> dict[str, str]:
+    issued = await issue_token(people.admin, list(scopes), ttl=timedelta(hours=1))
+    return {"Authorization": f"Bearer {issued.secret}"}
+
+
+async def test_api_import_as_text_csv_and_status(client, people, contact_list) -> None:
+    headers = await token_for(people, "contacts:write")
+    r = await client.post(f"/api/v1/lists/{contact_list.id}/imports?region=CZ&wait=true", content=CSV.encode(),
+                          headers={**headers, "content-type": "text/csv"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["status"], body["imported"], body["duplicates"], body["invalid"]) == ("done", 2, 1, 1)
+    assert body["errors"] == [{"line": 4, "reason": "phone '123': too short for CZ"}]
+    status = await client.get(body["status_url"], headers=headers)
+    assert status.status_code == 200 and status.json()["imported"] == 2
+
+
+async def test_api_import_multipart_in_the_background(client, people, contact_list) -> None:
+    headers = await token_for(people, "contacts:write")
+    r = await client.post(f"/api/v1/lists/{contact_list.id}/imports", headers=headers,
+                          data={"mapping": "Telefon=phone,Jméno=name"},
+                          files={"file": ("k.csv", CSV.encode("utf-16"), "text/csv")})
+    assert r.status_code == 202 and r.headers["location"] == f"/api/v1/imports/{r.json()['id']}"
+    await finish(r.json()["id"])
+    status = (await client.get(r.headers["location"], headers=headers)).json()
+    assert (status["status"], status["imported"], status["encoding"]) == ("done", 2, "utf-16")
+
+
+async def test_api_auth(client, people, contact_list) -> None:
+    url = f"/api/v1/lists/{contact_list.id}/imports"
+    r = await client.post(url, content=CSV.encode(), headers={"content-type": "text/csv"})
+    assert r.status_code == 401 and r.json()["error"]
+    read_only = await token_for(people, "contacts:read")
+    r = await client.post(url, content=CSV.encode(), headers={**read_only, "content-type": "text/csv"})
+    assert r.status_code == 403 and "contacts:write" in r.json()["error"]
+    job = await ImportJob.create(contact_list=contact_list, filename="x.csv")
+    assert (await client.get(f"/api/v1/imports/{job.id}", headers=read_only)).status_code == 200
+    calls_only = await token_for(people, "calls:read")
+    assert (await client.get(f"/api/v1/imports/{job.id}", headers=calls_only)).status_code == 403
+    assert (await client.get(f"/api/v1/imports/{job.id}")).status_code == 401
+    r = await client.post(url, content=CSV.encode(), headers={"content-type": "text/csv",
+                                                              "Authorization": "Bearer dlr_nope_nope"})
+    assert r.status_code == 401
+
+
+BAD_INPUT = [
+    ("?region=CZ", b"", "text/csv", 422, "file"),
+    ("?region=CZ", b"Name;City\nJan;Praha\n", "text/csv", 422, "mapping"),
+    ("?region=XX", CSV.encode(), "text/csv", 422, "region"),
+    ("?encoding=klingon", CSV.encode(), "text/csv", 422, "encoding"),
+    ("?mapping=Fax=phone", CSV.encode(), "text/csv", 422, "mapping"),
+    ("?mapping=Telefon=telephone", CSV.encode(), "text/csv", 422, "mapping"),
+    ("?caller_id_pool=Nope", CSV.encode(), "text/csv", 422, "caller_id_pool"),
+    ("?colour=red", CSV.encode(), "text/csv", 422, "colour"),
+    ("?wait=maybe", CSV.encode(), "text/csv", 422, "wait"),
+    ("", b"PK\x03\x04zipzip", "application/octet-stream", 422, "file"),
+    ("", CSV.encode(), "application/json", 415, None),
+]
+
+
+async def test_api_bad_input_is_4xx_json(client, people, contact_list) -> None:
+    headers = await token_for(people, "contacts:write")
+    for path, content, ctype, status, field in BAD_INPUT:  # one test: each case needs the same world
+        r = await client.post(f"/api/v1/lists/{contact_list.id}/imports{path}", content=content,
+                              headers={**headers, "content-type": ctype})
+        assert r.status_code == status, (path, r.text)
+        assert r.headers["content-type"].startswith("application/json") and r.json()["error"]
+        assert r.json().get("field") == field, (path, r.json())
+    assert await ImportJob.all().count() == 0
+
+
+async def test_api_unknown_list_and_job_are_404(client, people) -> None:
+    headers = await token_for(people, "contacts:write")
+    r = await client.post("/api/v1/lists/999/imports", content=CSV.encode(), headers={**headers, "content-type": "text/csv"})
+    assert r.status_code == 404 and r.json()["error"]
+    assert (await client.get("/api/v1/imports/999", headers=headers)).status_code == 404

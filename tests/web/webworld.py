@@ -1,0 +1,35 @@
+"""Shared helpers of the web tests (imported by name: `from webworld import login`).
+
+They live here, not in conftest.py: `from conftest import …` resolves to whichever conftest
+module pytest imported first, which depends on what else is collected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import httpx
+
+from dialer.models import User
+
+PASSWORD = "test-password-1"
+
+
+@dataclass
+class People:
+    admin: User
+    supervisor: User
+    agent: User
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF field in the page"
+    return match.group(1)
+
+
+async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
+    page = await client.get("/login")
+    return await client.post("/login", data={"csrf_token": csrf_from(page.text), "username": username,
+                                              "password": password, "next": "/"})
