@@ -73,6 +73,7 @@ class AgentWorld:
     crm: FakeCrm
     ids: dict[str, int]
     connected: dict[str, datetime] = field(default_factory=dict)  # call id -> when the engine connected it
+    offers: list[tuple[int, str]] = field(default_factory=list)  # (agent id, card name) as the hub sent them
 
 
 async def seed(url: str, crm_port: int) -> dict[str, int]:
@@ -169,6 +170,8 @@ class AgentServer:
         async for _, event in sub:
             if event.get("type") == "call.connected":
                 self.world.connected[event["call_id"]] = datetime.fromisoformat(event["at"])
+            elif event.get("type") == "call.offered":
+                self.world.offers.append((event["agent_id"], event["card"].get("name", "")))
 
     @property
     def engine(self) -> Any:

@@ -107,6 +107,19 @@ def test_preview_skip_then_call(server: AgentServer, browser: Any) -> None:
     first = page.locator("#ap-offer-name").inner_text()
     assert first.startswith("Customer 2-")
     expect(page.locator('#ap-offer-fields dd[data-field="plan"]')).to_have_text("Premium")
+    # The next offer comes over the socket; hold the skip's own reply back until it has, as a
+    # slow network does, so the page must not let the late reply hide the new offer.
+    offered_before = len(server.world.offers)
+
+    def slow_reply(route: Any) -> None:
+        reply = route.fetch()
+        deadline = time.monotonic() + 5
+        while len(server.world.offers) == offered_before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # the page has the new offer by now
+        route.fulfill(response=reply)
+
+    page.route("**/preview/skip", slow_reply)
     page.click("#ap-offer-skip")
     expect(page.locator("#ap-offer-name")).not_to_have_text(first, timeout=15_000)
     expect(page.locator("#ap-offer")).to_be_visible()

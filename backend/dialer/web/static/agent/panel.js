@@ -192,8 +192,10 @@ $("ap-hangup").addEventListener("click", () => act("hangup"));
 $("ap-extend").addEventListener("click", () => act("wrap-up/extend", { seconds: 60 }));
 $("ap-offer-call").addEventListener("click", () => act("preview/call"));
 $("ap-offer-skip").addEventListener("click", async () => {
+  const skipped = view.offer;
   const result = await act("preview/skip");
-  if (result.ok) { view.offer = null; render(); }
+  // The next offer can arrive over the socket before this reply does: clear only the skipped one.
+  if (result.ok && view.offer === skipped) { view.offer = null; render(); }
 });
 els.disposition.addEventListener("change", () => toggleCallback(els));
 $("ap-call-form").addEventListener("submit", async (event) => {
