@@ -51,3 +51,8 @@ def test_a_late_accent_is_found_beyond_the_ascii_head(tmp_path) -> None:
 def test_workbooks_and_binaries_are_refused_with_a_hint(raw: bytes, word: str) -> None:
     with pytest.raises(NotText, match=word):
         detect_encoding(raw)
+
+
+def test_a_stray_nul_in_a_text_file_is_not_binary() -> None:
+    sample = ("phone,name\n" + "".join(f"60112{i:04d},Name {i}\n" for i in range(300)) + "601,a\x00b\n").encode()
+    assert detect_encoding(sample).encoding == "utf-8"

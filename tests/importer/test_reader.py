@@ -58,3 +58,10 @@ def test_an_undecodable_byte_stops_reading_with_its_line(tmp_path: Path) -> None
     with CsvSource(path, "utf-8", ",") as source:
         with pytest.raises(Unreadable, match="line 3"):
             list(source.records())
+
+
+def test_a_nul_byte_spoils_only_its_record(tmp_path: Path) -> None:
+    got = records(tmp_path / "nul.csv", 'a,b\n1,x\x00y\n"2\nmore\x00",z\n3,ok\n')
+    assert got[1][:2] == (2, None) and "line 2 contains a NUL" in got[1][2]
+    assert got[2][:2] == (3, None) and "line 4 contains a NUL" in got[2][2]
+    assert got[3] == (5, ["3", "ok"], "")

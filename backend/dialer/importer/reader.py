@@ -35,6 +35,7 @@ class CsvSource:
         # newline="" hands line endings to the csv module untranslated, as it requires.
         self._text = io.TextIOWrapper(self._raw, encoding=encoding, newline="", errors="strict")
         self._oversize: list[int] = []  # physical lines cut at MAX_LINE_CHARS, in order
+        self._nul: list[int] = []  # physical lines holding a NUL character, in order
         self._lines_read = 0
 
     def __enter__(self) -> CsvSource:
@@ -73,13 +74,17 @@ class CsvSource:
                 self._oversize.append(self._lines_read)
                 while (more := readline(limit)) and more[-1] not in "\r\n":
                     pass
+            elif "\x00" in line:
+                # Python's csv takes NUL in a field, PostgreSQL's text and JSON refuse it: the row
+                # is refused here so that one stray byte does not fail a whole batch.
+                self._nul.append(self._lines_read)
             yield line
 
     def records(self) -> Iterator[Record]:
         # strict: a quote left open at the end of the file is an error, not a giant last field.
         reader = csv.reader(self._lines(), delimiter=self.delimiter, strict=True)
         previous = 0
-        oversize = self._oversize
+        oversize, nul = self._oversize, self._nul
         while True:
             try:
                 fields = next(reader)
@@ -88,9 +93,17 @@ class CsvSource:
             except csv.Error as exc:
                 first, previous = previous + 1, reader.line_num
                 del oversize[:]
+                del nul[:]
                 yield first, None, _explain(str(exc), first, previous)
                 continue
             first, previous = previous + 1, reader.line_num
+            if nul and nul[0] <= previous:
+                cut = [n for n in nul if n <= previous]
+                del nul[:len(cut)]
+                del oversize[:len([n for n in oversize if n <= previous])]
+                yield first, None, (f"line {cut[0]} contains a NUL character (binary data, not text); "
+                                    "the row was skipped")
+                continue
             if oversize:
                 cut = [n for n in oversize if n <= previous]
                 del oversize[:len(cut)]
