@@ -68,6 +68,29 @@ async def test_the_abandon_count_survives_a_restart(engine_world) -> None:
     assert (rt.counters.abandons_in_window, rt.counters.live_in_window) == (3, 40)
 
 
+async def test_what_the_pacer_learned_survives_a_restart(engine_world) -> None:
+    w = engine_world
+    campaign, _ = await w.campaign("predictive", [], agents=0)
+    now = w.engine.s.clock()
+    at = now - timedelta(hours=3)
+    for i in range(30):  # every third answers after 7 s and talks 90 s; one is a machine
+        answered = at + timedelta(seconds=7) if i % 3 == 0 else None
+        await CallAttempt.create(campaign=campaign, phone=f"+4206020{i:05d}", originated_at=at, answered_at=answered,
+                                 ended_at=at + timedelta(seconds=120),
+                                 outcome=(CallOutcome.MACHINE if i == 3 else CallOutcome.ANSWERED) if answered
+                                 else CallOutcome.NO_ANSWER,
+                                 talk_s=90.0 if answered and i != 3 else None,
+                                 wrap_up_s=12.0 if answered and i != 3 else None)
+    old = now - timedelta(days=8)  # too old to teach anything
+    await CallAttempt.create(campaign=campaign, phone="+420602999999", originated_at=old, answered_at=old,
+                             ended_at=old, outcome=CallOutcome.ANSWERED, talk_s=5.0, wrap_up_s=1.0)
+    await w.run(campaign)
+    learned = w.engine.s.campaigns[campaign.id].counters.learned()
+    assert (learned.recent_attempts, learned.recent_answers) == (30, 9)
+    assert learned.time_to_answer_s == (7.0,) * 9
+    assert learned.talk_s == (90.0,) * 9 and learned.wrap_up_s == (12.0,) * 9
+
+
 async def test_numbers_put_on_dnc_while_running_are_never_dialed(engine_world) -> None:
     w = engine_world
     numbers = ["+420601000015", "+420601000025"]

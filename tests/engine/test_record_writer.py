@@ -1,8 +1,11 @@
-"""The record writer's agent state chain: each change ends where the agent's next begins."""
+"""The record writer: each agent state change ends where the agent's next begins; stopping loses nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from dialer.engine.records import RecordWriter
 from dialer.models import Agent, AgentStateChange, User
@@ -53,3 +56,28 @@ async def test_a_change_older_than_the_stored_latest_leaves_it_open(db: str) -> 
     w.agent_state(alice.id, AgentState.PAUSED, t(50))
     await w.flush()
     assert (await AgentStateChange.get(agent=alice, at=t(100))).ended_at is None
+
+
+async def test_stopping_during_a_flush_writes_everything_and_leaves_the_database_usable(
+        sqlite_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Cancelling a task inside Tortoise's SQLite `in_transaction()` entry (BEGIN) leaks its connection
+    # lock: every later query waits for ever. Stopping must let the flush finish instead.
+    from tortoise.backends.sqlite.client import SqliteTransactionWrapper
+
+    alice = await _agent("alice")
+    slow_begin = SqliteTransactionWrapper.begin
+    began = asyncio.Event()
+
+    async def begin(self: SqliteTransactionWrapper) -> None:
+        began.set()
+        await asyncio.sleep(0.3)
+        await slow_begin(self)
+
+    monkeypatch.setattr(SqliteTransactionWrapper, "begin", begin)
+    w = RecordWriter(interval=0.01)
+    w.start()
+    w.agent_state(alice.id, AgentState.READY, t(0))
+    await asyncio.wait_for(began.wait(), 5)
+    w.agent_state(alice.id, AgentState.ON_CALL, t(10))  # arrives while the first batch is being written
+    await asyncio.wait_for(w.stop(), 5)
+    assert await asyncio.wait_for(_chain(alice), 5) == [("ready", t(0), t(10)), ("on_call", t(10), None)]

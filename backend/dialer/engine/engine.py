@@ -25,9 +25,10 @@ from dialer.engine.preview import PreviewFlow
 from dialer.engine.private_callbacks import PrivateCallbacks
 from dialer.engine.records import RecordWriter
 from dialer.engine.state import EngineState, utc_now
+from dialer.stopping import let_finish
 from dialer.hub import MemoryHub
 from dialer.models import CallAttempt, Campaign, Contact
-from dialer.models.enums import AgentState, CallOutcome, CampaignMode, CampaignStatus, ContactStatus
+from dialer.models.enums import AgentState, CallDirection, CallOutcome, CampaignMode, CampaignStatus, ContactStatus
 from dialer.scheduling.leasing import reclaim_expired_leases, renew_leases
 from dialer.scheduling.retry import AttemptResult
 from dialer.telephony.port import (
@@ -45,6 +46,9 @@ from dialer.telephony.port import (
 )
 
 log = logging.getLogger(__name__)
+
+SAMPLES_MAX_AGE = timedelta(days=7)
+"""Older calls say too little about today's answer rate and talk times to seed the pacer."""
 
 __all__ = ["AgentError", "Engine"]
 
@@ -67,6 +71,7 @@ class Engine:
         self.sync_s = sync_s
         self._task: asyncio.Task[None] | None = None
         self._launching: dict[int, asyncio.Task[None]] = {}
+        self._stopping = False
         self._connected_once = False
         self._last_sync = datetime.min.replace(tzinfo=self.s.clock().tzinfo)
         self._last_slow = self._last_sync
@@ -83,31 +88,26 @@ class Engine:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
+        self._stopping = False
         self.s.writer.start()
         self.s.notifier.start()
         await self.sync_campaigns()
         self._task = asyncio.create_task(self._run(), name="engine-tick")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
-        for task in list(self._launching.values()):
-            task.cancel()
-        await asyncio.gather(*self._launching.values(), return_exceptions=True)
+        # Asked, not cancelled: a tick or a launch may be inside a database transaction (dialer/stopping.py).
+        self._stopping = True
+        await let_finish(self._task)
+        self._task = None
+        await asyncio.gather(*(let_finish(task) for task in list(self._launching.values())))
+        self._launching.clear()
         await self.s.notifier.stop()
         await self.s.writer.stop()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.tick()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("engine tick failed")
             await asyncio.sleep(self.tick_s)
@@ -155,10 +155,9 @@ class Engine:
             rt.paused = campaign.status is CampaignStatus.PAUSED
 
     def _drop_campaign(self, campaign_id: int) -> None:
+        # A launch under way is not cancelled (it may be leasing, in a transaction): it sees the
+        # campaign gone before each originate and records the rest as not dialed.
         self.s.campaigns.pop(campaign_id, None)
-        task = self._launching.pop(campaign_id, None)
-        if task is not None:
-            task.cancel()
         log.info("campaign %s stopped on %s; calls in progress go on", campaign_id, self.engine_id)
 
     async def _counters(self, campaign: Campaign) -> LearnedCounters:
@@ -178,7 +177,28 @@ class Engine:
         today = CallAttempt.filter(campaign_id=campaign.id, answered_at__gte=day).exclude(outcome=CallOutcome.MACHINE)
         counters.answered_today = await today.count()
         counters.abandoned_today = await today.filter(outcome=CallOutcome.ABANDONED).count()
+        await self._restore_samples(counters, campaign.id)
         return counters
+
+    async def _restore_samples(self, counters: LearnedCounters, campaign_id: int) -> None:
+        """What the pacer learns per call (answer rate, time to answer, talk and wrap-up times),
+        from the campaign's latest finished attempts. Without it a restarted engine starts from the
+        priors, which are cautious on purpose, and the agents idle until a few hundred calls are
+        made again."""
+        since = self.s.clock() - SAMPLES_MAX_AGE
+        rows = await (CallAttempt.filter(campaign_id=campaign_id, direction=CallDirection.OUTBOUND,
+                                         originated_at__gte=since, ended_at__not_isnull=True)
+                      .order_by("-id").limit(counters.recent.maxlen or 0)
+                      .values_list("originated_at", "answered_at", "outcome", "talk_s", "wrap_up_s"))
+        for originated, answered, outcome, talk, wrap in reversed(rows):  # oldest first, as they came
+            person = answered is not None and outcome != CallOutcome.MACHINE
+            counters.recent.append(person)
+            if person:
+                counters.time_to_answer.append((answered - originated).total_seconds())
+            if talk is not None:
+                counters.talk.append(talk)
+            if wrap is not None:
+                counters.wrap.append(wrap)
 
     def _pace(self, rt: CampaignRuntime, now: datetime) -> None:
         reasons: list[str] = []
@@ -219,6 +239,9 @@ class Engine:
         for i, prepared in enumerate(feed.calls):
             if i and spacing > 0:
                 await asyncio.sleep(spacing)  # no burst of originates in one millisecond
+            if self._stopping:
+                # The contacts left stay leased to this engine: the next one reclaims them.
+                break
             call = self.calls.track(prepared, rt.campaign_id, self.s.clock())
             rt.launches.append(call.originated_at)
             if rt.paused or rt.campaign_id not in self.s.campaigns:

@@ -18,6 +18,7 @@ from typing import Any
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
+from dialer.stopping import let_finish
 from dialer.models import AgentStateChange, CallAttempt, CallEvent, Contact
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class RecordWriter:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._flush_lock = asyncio.Lock()
+        self._stopping = False
         self.flushes = 0
 
     # -- what handlers call (never awaits) -------------------------------------------------
@@ -90,29 +92,29 @@ class RecordWriter:
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="record-writer")
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            # Asked, not cancelled, as a flush may be inside its transaction (dialer/stopping.py).
+            self._stopping = True
+            self._wake.set()
+            await let_finish(self._task)
             self._task = None
         await self.flush()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
+            if self._stopping:
+                return  # stop() writes what is left
             try:
                 await self.flush()
-            except asyncio.CancelledError:
-                raise
             except Exception:
                 log.exception("writing call records failed; keeping them for the next try")
                 await asyncio.sleep(1.0)
@@ -133,7 +135,7 @@ class RecordWriter:
                     if batch.states:
                         await _close_and_chain(batch.states)
                         await AgentStateChange.bulk_create(batch.states)
-            except Exception:
+            except BaseException:  # also a cancel: the records go back, to be written later
                 self._restore(batch)
                 raise
             self.flushes += 1
