@@ -59,9 +59,7 @@ class AdaptivePacer:
         rate_reserve: float = 0.06,
         count_reserve: float = 1.0,
         risk_bounds: tuple[float, float] = (0.002, 0.6),
-        benefit_power: float = 1.0,
     ) -> None:
-        self.benefit_power = benefit_power
         # None of these is tuned per scenario: they are the controller's gains and the reserve
         # kept against bad luck, the same for every campaign.
         self.first_step = first_step
@@ -88,8 +86,6 @@ class AdaptivePacer:
             batch = np.arange(calls, min(most, calls + batch_size) + 1, dtype=float)
             batch_size = BATCH
             marginal = np.diff(forecast.expected_abandons(batch)) / answers_per_call
-            if self.benefit_power:
-                marginal /= np.maximum(forecast.idle_share(batch[:-1]), 1e-6) ** self.benefit_power
             fits = marginal <= risk
             if not fits.all():
                 calls += int(np.argmin(fits))

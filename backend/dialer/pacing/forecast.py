@@ -197,24 +197,6 @@ class Forecast:
         return (k * (r - r_before) * new_lost + (demand - demand_before) * old_lost).sum(axis=1)
 
 
-    def idle_share(self, others: np.ndarray) -> np.ndarray:
-        """For a new call launched after `others` new ones: the share of its answers that find an agent idle.
-
-        Weighted by how long that agent would otherwise idle (the rest of the horizon while a
-        surplus remains): 1 when agents are free all along, near 0 when every answer is taken.
-        """
-        r = self.new_call_answers
-        k = others[:, None]
-        left = self.surplus - k * r
-        spread = np.maximum(self.variance + k * r * (1 - r), MIN_VARIANCE)
-        free = normal_below((left - 0.5) / np.sqrt(spread))
-        # Answering in bin h saves the idle of bins h..end where an agent is still free.
-        p = np.diff(np.concatenate(([0.0], r)))
-        saved = np.cumsum(free[:, ::-1], axis=1)[:, ::-1]
-        full = np.arange(len(r), 0, -1, dtype=float)
-        return (p * saved).sum(axis=1) / max(float((p * full).sum()), 1e-9)
-
-
 class ForecastModels:
     """The models built from the learned samples, and their age tables, rebuilt only when needed.
 
