@@ -25,12 +25,12 @@ from dialer.engine.preview import PreviewFlow
 from dialer.engine.private_callbacks import PrivateCallbacks
 from dialer.engine.records import RecordWriter
 from dialer.engine.state import EngineState, utc_now
-from dialer.stopping import let_finish
 from dialer.hub import MemoryHub
 from dialer.models import CallAttempt, Campaign, Contact
 from dialer.models.enums import AgentState, CallDirection, CallOutcome, CampaignMode, CampaignStatus, ContactStatus
 from dialer.scheduling.leasing import reclaim_expired_leases, renew_leases
 from dialer.scheduling.retry import AttemptResult
+from dialer.stopping import let_finish
 from dialer.telephony.port import (
     InboundCall,
     LegAnswered,

@@ -18,8 +18,8 @@ from typing import Any
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
-from dialer.stopping import let_finish
 from dialer.models import AgentStateChange, CallAttempt, CallEvent, Contact
+from dialer.stopping import let_finish
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class RecordWriter:
         await self.flush()
 
     async def _run(self) -> None:
-        while not self._stopping:
+        while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), self.interval)
             except asyncio.TimeoutError:

@@ -8,6 +8,7 @@ This module knows nothing of phones or contacts.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import csv
 import io
@@ -97,21 +98,25 @@ class CsvSource:
                 yield first, None, _explain(str(exc), first, previous)
                 continue
             first, previous = previous + 1, reader.line_num
-            if nul and nul[0] <= previous:
-                cut = [n for n in nul if n <= previous]
-                del nul[:len(cut)]
-                del oversize[:len([n for n in oversize if n <= previous])]
-                yield first, None, (f"line {cut[0]} contains a NUL character (binary data, not text); "
-                                    "the row was skipped")
-                continue
-            if oversize:
-                cut = [n for n in oversize if n <= previous]
-                del oversize[:len(cut)]
-                if cut:
-                    yield first, None, (f"line {cut[0]} is longer than {MAX_LINE_CHARS:,} characters; "
+            if oversize or nul:  # rare: the common row pays one test
+                nul_lines, long_lines = _take_through(nul, previous), _take_through(oversize, previous)
+                if nul_lines:
+                    yield first, None, (f"line {nul_lines[0]} contains a NUL character (binary data, not text); "
+                                        "the row was skipped")
+                    continue
+                if long_lines:
+                    yield first, None, (f"line {long_lines[0]} is longer than {MAX_LINE_CHARS:,} characters; "
                                         "the row was skipped")
                     continue
             yield first, fields, ""
+
+
+def _take_through(lines: list[int], last: int) -> list[int]:
+    """Remove and return the line numbers up to `last` from the front of the sorted `lines`."""
+    count = bisect.bisect_right(lines, last)
+    taken = lines[:count]
+    del lines[:count]
+    return taken
 
 
 def _locate_decode_error(path: Path, encoding: str) -> tuple[int, int]:
