@@ -161,18 +161,42 @@ class CallFlow:
         self.s.publish_call(call)
 
     def dispatch(self) -> None:
-        """Longest-waiting customer to the agent idle longest who may take their campaign."""
+        """Each waiting customer, in turn, to the agent idle longest who may take their campaign.
+
+        The turn: customers still inside the legal wait (2 s) first, longest-waiting first; then
+        those past it, longest-waiting first. An agent given to a customer past the legal wait
+        saves no abandon (it is counted, and the message has played), while the same agent given
+        to one still inside it does. The pacing simulator dispatches the same way; there it gave
+        +0.5 point of agent talk time at 100 agents (+0.1 at 20) for the same abandon rate. Those
+        past it keep their order among themselves and are released at the campaign's longest hold.
+        """
         if not self.s.waiting:
             return
+        now = self.s.clock()
+        turn: list[tuple[bool, str]] = []
         for call_id in list(self.s.waiting):
             call = self.s.calls.get(call_id)
             if call is None or call.state is not CallState.WAITING:
                 self.s.waiting.remove(call_id)
                 continue
+            turn.append((self._past_legal_wait(call, now), call_id))
+        # sorted() is stable: the waiting list's order holds within each group.
+        for _, call_id in sorted(turn, key=lambda item: item[0]):
+            call = self.s.calls.get(call_id)
+            if call is None or call.state is not CallState.WAITING:
+                continue
             agent = self._free_agent_for(call)
             if agent is not None:
                 self.s.waiting.remove(call_id)
                 self._connect(call, agent)
+
+    def _past_legal_wait(self, call: CustomerCall, now: datetime) -> bool:
+        if call.abandon_counted:
+            return True
+        rt = self.s.campaigns.get(call.campaign_id)
+        if rt is None or call.answered_at is None:
+            return False
+        return (now - call.answered_at).total_seconds() > rt.config.settings.abandon_after_s
 
     def _free_agent_for(self, call: CustomerCall) -> LiveAgent | None:
         if call.reserved_agent_id is not None:

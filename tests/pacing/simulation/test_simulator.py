@@ -6,7 +6,7 @@ import pytest
 
 from dialer.pacing.pacer import pacer_named
 from dialer.pacing.simulation.scenario import scenario_from_dict
-from dialer.pacing.simulation.simulator import Simulation, simulate
+from dialer.pacing.simulation.simulator import Simulation, _Call, simulate
 
 BASE = {
     "name": "SHORT_SHIFT", "agents": 12, "hours": 1.5, "warmup_min": 10, "seeds": [1],
@@ -58,6 +58,19 @@ def test_an_answer_with_no_agent_for_two_seconds_is_abandoned() -> None:
     scenario = scenario_from_dict({**BASE, "agents": 2, "hours": 0.5, "max_lines_per_agent": 10})
     metrics = simulate(scenario, 1, _Flood())
     assert metrics.abandon_rate > 0.3
+
+
+def test_a_free_agent_goes_to_a_customer_still_inside_the_legal_wait_first() -> None:
+    # As the engine dispatches: the one past 2 s is counted already, the other can still be saved.
+    simulation = Simulation(scenario_from_dict({**BASE, "agents": 1, "warmup_min": 0}), 1, pacer_named("progressive"))
+    del simulation.ready[0]
+    simulation.now = 10.0
+    late, fresh = (_Call(simulation._draw_contact(), 0.0, at) for at in (5.0, 9.5))
+    late.answered_at, late.abandoned, fresh.answered_at = 5.0, True, 9.5
+    simulation.waiting = {late: None, fresh: None}
+    simulation._become_ready(0, simulation.agents[0])
+    assert fresh.done and not late.done
+    assert list(simulation.waiting) == [late]
 
 
 def test_pauses_and_patience_are_played() -> None:

@@ -332,7 +332,9 @@ class Simulation:
     def _become_ready(self, index: int, agent: _Agent) -> None:
         agent.state, agent.since, agent.ready_since = READY, self.now, self.now
         if self.waiting:
-            call = next(iter(self.waiting))
+            # As the engine dispatches: a customer still inside the legal wait goes first (an
+            # agent now saves an abandon); those past it are counted already and go in order.
+            call = next((c for c in self.waiting if not c.abandoned), None) or next(iter(self.waiting))
             del self.waiting[call]
             self._connect(index, call)
         else:
