@@ -38,6 +38,13 @@ _FAIL_OUTCOME = {
 }
 
 
+def past_legal_wait(call: CustomerCall, rt: CampaignRuntime, now: datetime) -> bool:
+    """Answered longer ago than the campaign's legal wait (2 s) with no agent: an abandon."""
+    if call.answered_at is None:
+        return False
+    return (now - call.answered_at).total_seconds() > rt.config.settings.abandon_after_s
+
+
 class CallFlow:
     def __init__(self, state: EngineState) -> None:
         self.s = state
@@ -173,30 +180,22 @@ class CallFlow:
         if not self.s.waiting:
             return
         now = self.s.clock()
-        turn: list[tuple[bool, str]] = []
+        turn: list[tuple[bool, CustomerCall]] = []
         for call_id in list(self.s.waiting):
             call = self.s.calls.get(call_id)
             if call is None or call.state is not CallState.WAITING:
                 self.s.waiting.remove(call_id)
                 continue
-            turn.append((self._past_legal_wait(call, now), call_id))
+            rt = self.s.campaigns.get(call.campaign_id)
+            # Past it by the clock even before the engine's tick has flagged the abandon.
+            late = call.abandon_counted or (rt is not None and past_legal_wait(call, rt, now))
+            turn.append((late, call))
         # sorted() is stable: the waiting list's order holds within each group.
-        for _, call_id in sorted(turn, key=lambda item: item[0]):
-            call = self.s.calls.get(call_id)
-            if call is None or call.state is not CallState.WAITING:
-                continue
+        for _, call in sorted(turn, key=lambda item: item[0]):
             agent = self._free_agent_for(call)
             if agent is not None:
-                self.s.waiting.remove(call_id)
+                self.s.waiting.remove(call.call_id)
                 self._connect(call, agent)
-
-    def _past_legal_wait(self, call: CustomerCall, now: datetime) -> bool:
-        if call.abandon_counted:
-            return True
-        rt = self.s.campaigns.get(call.campaign_id)
-        if rt is None or call.answered_at is None:
-            return False
-        return (now - call.answered_at).total_seconds() > rt.config.settings.abandon_after_s
 
     def _free_agent_for(self, call: CustomerCall) -> LiveAgent | None:
         if call.reserved_agent_id is not None:
@@ -370,9 +369,8 @@ class CallFlow:
         """Count customers waiting past the legal 2 s as abandoned; release those past max wait."""
         for call in self.s.calls.values():
             rt = self.s.campaigns.get(call.campaign_id)
-            if (call.state is CallState.CONNECTING and call.answered_at and rt is not None
-                    and not call.abandon_counted
-                    and (now - call.answered_at).total_seconds() > rt.config.settings.abandon_after_s):
+            if (call.state is CallState.CONNECTING and rt is not None and not call.abandon_counted
+                    and past_legal_wait(call, rt, now)):
                 call.abandon_counted = True
                 rt.on_live_answer(abandoned=True)
         for call_id in list(self.s.waiting):
@@ -383,7 +381,7 @@ class CallFlow:
             if rt is None:
                 continue
             waited = (now - call.answered_at).total_seconds()
-            if not call.abandon_counted and waited > rt.config.settings.abandon_after_s:
+            if not call.abandon_counted and past_legal_wait(call, rt, now):
                 call.abandon_counted = True
                 rt.on_live_answer(abandoned=True)
             if waited >= rt.config.max_wait_s:
