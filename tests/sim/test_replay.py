@@ -24,6 +24,11 @@ SCENARIOS = [
 # 5555555555 is a random person (ring RAND(1,6), talk RAND(5,20)); the recorded call rang
 # 5 s and talked 5 s. Seed 120 draws the same for the first call to that number.
 SEEDS = {"answered-bridged-agent.jsonl": 120}
+# The fake's clock runs on the wall clock, so a stall of the test process moves the replayer's
+# next call later in simulated time: at 20x a 45 ms stall let a recorded 5 s Wait end before
+# the recorded hang-up (holding-moh, cust-2). At 5x it takes a 180 ms stall; the 46 simulated
+# seconds of all recordings take about 9 s.
+TIME_SCALE = 5.0
 
 
 def summary(event: dict[str, Any]) -> tuple:
@@ -41,7 +46,7 @@ def test_seed_120_draws_the_recorded_person() -> None:
 @pytest.mark.parametrize("name", SCENARIOS)
 async def test_replay_matches_recording(name: str) -> None:
     lines = load(name)
-    fake = FakeAsterisk(seed=SEEDS.get(name, 1), time_scale=20.0)
+    fake = FakeAsterisk(seed=SEEDS.get(name, 1), time_scale=TIME_SCALE)
     await fake.start()
     try:
         log, responses = await replay(fake, lines)
