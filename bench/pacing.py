@@ -16,38 +16,16 @@ import os
 import sys
 import time
 from collections import defaultdict
-from multiprocessing import Pool
 from pathlib import Path
 
 from dialer.pacing.pacer import pacer_named
+from dialer.pacing.simulation.batch import QUICK_SEEDS, run_all, seeds_of
 from dialer.pacing.simulation.distributions import ScenarioError
 from dialer.pacing.simulation.metrics import RunMetrics, Summary
 from dialer.pacing.simulation.scenario import Scenario, load_scenarios
-from dialer.pacing.simulation.simulator import simulate
 
 PACERS = ("progressive", "ratio", "vicidial", "issabel", "omnidialer", "adaptive", "oracle")
 BUILTIN = Path(__file__).parent / "scenarios" / "builtin.json"
-QUICK_SEEDS = 3
-
-
-def run_one(task: tuple[Scenario, str, int]) -> tuple[str, str, int, RunMetrics, float]:
-    scenario, pacer, seed = task
-    started = time.perf_counter()
-    metrics = simulate(scenario, seed, pacer_named(pacer))
-    return scenario.name, pacer, seed, metrics, time.perf_counter() - started
-
-
-def tasks_for(scenarios: list[Scenario], pacers: tuple[str, ...], quick: bool) -> list[tuple[Scenario, str, int]]:
-    tasks = [
-        (scenario, pacer, seed)
-        for scenario in scenarios
-        for seed in (scenario.seeds[:QUICK_SEEDS] if quick else scenario.seeds)
-        for pacer in pacers
-    ]
-    # Longest first (big teams, long shifts, our pacer), so that two workers finish together.
-    cost = {"adaptive": 4.0, "oracle": 1.5}
-    tasks.sort(key=lambda t: -t[0].agents ** 0.5 * t[0].hours * cost.get(t[1], 1.0))
-    return tasks
 
 
 def percent(value: float) -> str:
@@ -90,13 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in pacers:
         pacer_named(name)  # fail early on a typo
     started = time.perf_counter()
-    tasks = tasks_for(scenarios, pacers, args.quick)
+    tasks = [(s, pacer, seed) for s in scenarios for seed in seeds_of(s, args.quick) for pacer in pacers]
     runs: dict[str, dict[str, list[RunMetrics]]] = defaultdict(lambda: defaultdict(list))
     slowest = 0.0
-    with Pool(args.workers) as pool:
-        for name, pacer, _seed, metrics, seconds in pool.imap_unordered(run_one, tasks):
-            runs[name][pacer].append(metrics)
-            slowest = max(slowest, seconds)
+    for scenario, pacer, _seed, metrics, seconds in run_all(tasks, args.workers):
+        runs[scenario.name][pacer].append(metrics)
+        slowest = max(slowest, seconds)
     summaries = {s.name: {p: Summary.of(runs[s.name][p]) for p in pacers} for s in scenarios}
     print(table(scenarios, pacers, summaries))
     print(f"{len(tasks)} runs in {time.perf_counter() - started:.0f} s wall ({args.workers} workers); "

@@ -9,7 +9,8 @@ it); everything else is the scenario as written. The table gives, per cap, the u
 the abandon rate (mean and worst seed) the pacer reaches, so an admin sees what a tighter cap
 costs in talk time, and a pacer's curve shows whether a utilisation target is a matter of
 pacing or of the abandons it would take. The last line is one JSON object:
-`{scenario: {cap %: {"utilisation", "abandon_mean", "abandon_max", "within_cap"}}}`.
+`{scenario: {cap %: {"utilisation", "abandon_mean", "abandon_max", "idle_p90_s", "wait_p95_s",
+"within_cap"}}}` (the figures of `bench/pacing.py`, and whether the worst seed kept the cap).
 """
 
 from __future__ import annotations
@@ -21,22 +22,15 @@ import os
 import sys
 import time
 from collections import defaultdict
-from multiprocessing import Pool
 from pathlib import Path
 
 from dialer.pacing.pacer import pacer_named
+from dialer.pacing.simulation.batch import QUICK_SEEDS, run_all, seeds_of
 from dialer.pacing.simulation.distributions import ScenarioError
 from dialer.pacing.simulation.metrics import RunMetrics, Summary
-from dialer.pacing.simulation.scenario import Scenario, load_scenarios
-from dialer.pacing.simulation.simulator import simulate
+from dialer.pacing.simulation.scenario import load_scenarios
 
 BUILTIN = Path(__file__).parent / "scenarios" / "builtin.json"
-QUICK_SEEDS = 3
-
-
-def run_one(task: tuple[Scenario, str, int]) -> tuple[str, float, RunMetrics]:
-    scenario, pacer, seed = task
-    return scenario.name, scenario.abandon_cap, simulate(scenario, seed, pacer_named(pacer))
 
 
 def parse_caps(text: str) -> list[float]:
@@ -85,17 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         (dataclasses.replace(scenario, abandon_cap=cap), args.pacer, seed)
         for scenario in scenarios
         for cap in caps
-        for seed in (scenario.seeds[:QUICK_SEEDS] if args.quick else scenario.seeds)
+        for seed in seeds_of(scenario, args.quick)
     ]
-    tasks.sort(key=lambda t: -t[0].agents ** 0.5 * t[0].hours)  # longest first: workers finish together
     runs: dict[str, dict[float, list[RunMetrics]]] = defaultdict(lambda: defaultdict(list))
-    if args.workers == 1:
-        for name, cap, metrics in map(run_one, tasks):
-            runs[name][cap].append(metrics)
-    else:
-        with Pool(args.workers) as pool:
-            for name, cap, metrics in pool.imap_unordered(run_one, tasks):
-                runs[name][cap].append(metrics)
+    for scenario, _pacer, _seed, metrics, _seconds in run_all(tasks, args.workers):
+        runs[scenario.name][scenario.abandon_cap].append(metrics)
     header = f"{'scenario':<16} {'cap %':>5} {'util %':>6} {'(min-max)':>11} {'abandon %':>9} {'max':>5} {'within':>6}"
     print(f"pacer: {args.pacer}")
     print(header)
@@ -110,12 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{scenario.name:<16} {100 * cap:>5.1f} {100 * s.utilisation.mean:>6.1f} "
                   f"{f'({100 * s.utilisation.low:.1f}-{100 * s.utilisation.high:.1f})':>11} "
                   f"{100 * s.abandon.mean:>9.2f} {100 * s.abandon.high:>5.2f} {'yes' if within else 'NO':>6}")
-            figures[scenario.name][cap_key(cap)] = {
-                "utilisation": round(s.utilisation.mean, 4),
-                "abandon_mean": round(s.abandon.mean, 4),
-                "abandon_max": round(s.abandon.high, 4),
-                "within_cap": within,
-            }
+            figures[scenario.name][cap_key(cap)] = {**s.as_json(), "within_cap": within}
         print()
     print(f"{len(tasks)} runs in {time.perf_counter() - started:.0f} s wall ({args.workers} workers)")
     print(json.dumps(figures))

@@ -40,7 +40,7 @@ def test_caps_are_percent_sorted_and_checked(bench: ModuleType) -> None:
 def test_a_looser_cap_buys_talk_time_and_each_cap_holds(bench: ModuleType, tmp_path: Path, capsys) -> None:
     scenarios = tmp_path / "small.json"
     scenarios.write_text(json.dumps([SMALL]))
-    assert bench.main(["--scenarios", str(scenarios), "--only", "SMALL", "--caps", "1,6", "--workers", "1"]) == 0
+    assert bench.main(["--scenarios", str(scenarios), "--only", "SMALL", "--caps", "1,6", "--workers", "2"]) == 0
     out = capsys.readouterr().out
     figures = json.loads(out.strip().splitlines()[-1])["SMALL"]
     assert set(figures) == {"1", "6"}
