@@ -31,7 +31,8 @@ class EngineRuntime:
             "another program took the Stasis app %r: this engine no longer gets calls", s.ari_app))
         port = AriPort(self.client)
         self.engine = Engine(port, app.state.hub, engine_id=s.engine_id or socket.gethostname()[:48],
-                             dial_template=s.dial_template, tick_s=self.tick_s)
+                             dial_template=s.dial_template, tick_s=self.tick_s,
+                             tz=str(s.extra.get("timezone", "UTC")))
         await self.client.start()  # connects in the background and keeps reconnecting
         await self.engine.start()
         app.state.engine = self.engine

@@ -34,7 +34,8 @@ async def test_customers_without_an_agent_hear_the_message_and_are_released(engi
     contact = await Contact.get(id=contact.id)
     assert contact.next_attempt_at >= abandoned.ended_at + timedelta(hours=71, minutes=59), "72 h quiet period"
     rt: CampaignRuntime = w.engine.s.campaigns[campaign.id]
-    assert rt.counters.abandons_in_window >= 1 and rt.abandon_rate > 0
+    now = w.engine.s.clock()
+    assert rt.counters.window.counts(now).abandons >= 1 and rt.abandon_rate(now) > 0
 
 
 async def test_hang_up_mode_releases_at_once_with_the_message(engine_world) -> None:
@@ -65,7 +66,8 @@ async def test_the_abandon_count_survives_a_restart(engine_world) -> None:
     await w.run(campaign)
     rt = w.engine.s.campaigns[campaign.id]
     # 2 abandoned + 1 connected after 3.5 s (late) of 40 live answers in the last 30 days.
-    assert (rt.counters.abandons_in_window, rt.counters.live_in_window) == (3, 40)
+    counts = rt.counters.window.counts(w.engine.s.clock())
+    assert (counts.abandons, counts.live) == (3, 40)
 
 
 async def test_what_the_pacer_learned_survives_a_restart(engine_world) -> None:
@@ -85,7 +87,7 @@ async def test_what_the_pacer_learned_survives_a_restart(engine_world) -> None:
     await CallAttempt.create(campaign=campaign, phone="+420602999999", originated_at=old, answered_at=old,
                              ended_at=old, outcome=CallOutcome.ANSWERED, talk_s=5.0, wrap_up_s=1.0)
     await w.run(campaign)
-    learned = w.engine.s.campaigns[campaign.id].counters.learned()
+    learned = w.engine.s.campaigns[campaign.id].counters.learned(w.engine.s.clock())
     assert (learned.recent_attempts, learned.recent_answers) == (30, 9)
     assert learned.time_to_answer_s == (7.0,) * 9
     assert learned.talk_s == (90.0,) * 9 and learned.wrap_up_s == (12.0,) * 9

@@ -209,7 +209,7 @@ class AgentFlow:
         if disposition.is_machine:
             fields["outcome"] = CallOutcome.MACHINE
             if rt := self.s.campaigns.get(call.campaign_id):
-                rt.on_machine_marked()
+                rt.on_machine_marked(call.answered_at or now)
         self.s.writer.attempt(call.attempt_id, **fields)
         self.s.writer.event(now, "disposition", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             agent_id=agent_id, disposition=disposition.code, callback_at=callback_at.isoformat()

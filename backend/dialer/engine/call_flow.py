@@ -236,7 +236,7 @@ class CallFlow:
         if rt is not None and not call.abandon_counted:
             late = wait > rt.config.settings.abandon_after_s
             call.abandon_counted = late
-            rt.on_live_answer(abandoned=late)
+            rt.on_live_answer(call.answered_at or now, abandoned=late)
         self.s.writer.attempt(call.attempt_id, bridged_at=now, agent_id=agent.agent_id, wait_s=wait)
         self.s.writer.event(now, "bridged", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             agent_id=agent.agent_id, channel_id=call.call_id, wait_s=round(wait, 3))
@@ -337,7 +337,7 @@ class CallFlow:
         rt = self.s.campaigns.get(call.campaign_id)
         if rt is not None and not call.abandon_counted:
             call.abandon_counted = True
-            rt.on_live_answer(abandoned=True)
+            rt.on_live_answer(call.answered_at or now, abandoned=True)
         self.s.writer.event(now, "abandoned", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             channel_id=call.call_id, waited_s=round(call.wait_s() or
                                                                    (now - call.answered_at).total_seconds(), 3))
@@ -372,7 +372,7 @@ class CallFlow:
             if (call.state is CallState.CONNECTING and rt is not None and not call.abandon_counted
                     and past_legal_wait(call, rt, now)):
                 call.abandon_counted = True
-                rt.on_live_answer(abandoned=True)
+                rt.on_live_answer(call.answered_at or now, abandoned=True)
         for call_id in list(self.s.waiting):
             call = self.s.calls.get(call_id)
             if call is None or call.answered_at is None:
@@ -383,7 +383,7 @@ class CallFlow:
             waited = (now - call.answered_at).total_seconds()
             if not call.abandon_counted and past_legal_wait(call, rt, now):
                 call.abandon_counted = True
-                rt.on_live_answer(abandoned=True)
+                rt.on_live_answer(call.answered_at or now, abandoned=True)
             if waited >= rt.config.max_wait_s:
                 self.release_abandoned(call, now)
 
@@ -403,7 +403,7 @@ class CallFlow:
             rt.on_attempt_finished(call, answered_by_person=person)
             if person and previous is CallState.WAITING and not call.abandon_counted:
                 call.abandon_counted = True  # hung up before an agent came, within the 2 s
-                rt.on_live_answer(abandoned=True)
+                rt.on_live_answer(call.answered_at or at, abandoned=True)
         fields = {"ended_at": at, "outcome": outcome, "hangup_cause": call.cause,
                   "hangup_cause_text": call.cause_text[:100]}
         if call.answered_at and call.bridged_at is None:

@@ -3,7 +3,7 @@ its state, and the snapshot it hands the pacer on every tick.
 
 Learned figures start from the database (abandons and live answers in the compliance
 window survive a restart, as the law counts them over 30 days or 24 hours) and then follow
-each finished call in memory.
+each finished call in memory; the window rolls on with the clock (`compliance_window.py`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
+from dialer.engine.compliance_window import ComplianceWindow
 from dialer.engine.agents import LiveAgent
 from dialer.engine.calls import CallState, CustomerCall
 from dialer.models import Campaign
@@ -105,32 +106,31 @@ class LearnedCounters:
     time_to_answer: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
     talk: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
     wrap: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
-    live_in_window: int = 0  # answered by a person: agent-handled (AH) plus abandoned (D)
-    abandons_in_window: int = 0  # D
-    machines_in_window: int = 0  # AM: calls agents marked as answering machines
+    # Live answers (agent-handled AH plus abandoned D), abandons and agent-marked machines (AM)
+    # over the rule's rolling window.
+    window: ComplianceWindow = field(default_factory=lambda: ComplianceWindow(timedelta(days=30)))
     ofcom: bool = False  # 24 h window with Ofcom's answering-machine adjustment
     attempts_total: int = 0
     live_total: int = 0
     abandons_total: int = 0
-    answered_today: int = 0
-    abandoned_today: int = 0
 
-    def window_counts(self) -> tuple[float, float]:
-        """(live answers, abandons) as the rule counts them.
+    def window_counts(self, now: datetime) -> tuple[float, float]:
+        """(live answers, abandons) in the window ending `now`, as the rule counts them.
 
         Ofcom: some "abandoned" calls were answering machines the dialer took for people;
         D' = D - D*AM/(AH+AM), and the rate is D'/(AH+D') (PACING-BASELINES.md).
         """
-        d = float(self.abandons_in_window)
+        counts = self.window.counts(now)
+        d = float(counts.abandons)
         if not self.ofcom:
-            return float(self.live_in_window), d
-        ah = float(max(0, self.live_in_window - self.abandons_in_window))
-        am = float(self.machines_in_window)
+            return float(counts.live), d
+        ah = float(max(0, counts.live - counts.abandons))
+        am = float(counts.machines)
         d_adj = d - d * am / (ah + am) if ah + am else d
         return ah + d_adj, d_adj
 
-    def learned(self) -> Learned:
-        live, abandons = self.window_counts()
+    def learned(self, now: datetime) -> Learned:
+        live, abandons = self.window_counts(now)
         return Learned(recent_attempts=len(self.recent), recent_answers=sum(self.recent),
                        time_to_answer_s=tuple(self.time_to_answer), talk_s=tuple(self.talk),
                        wrap_up_s=tuple(self.wrap), live_answers_in_window=round(live),
@@ -187,7 +187,7 @@ class CampaignRuntime:
                         agents_in_wrap_up=tuple(wraps), agents_paused=paused,
                         calls_ringing_s=tuple(ringing), customers_waiting_s=tuple(waiting),
                         attempts_last_5s=len(self.launches), settings=self.config.settings,
-                        learned=self.counters.learned())
+                        learned=self.counters.learned(now))
 
     def decide(self, snapshot: Snapshot) -> Decision:
         decision = self.pacer.calls_to_launch(snapshot, self.pacer_state)
@@ -204,15 +204,12 @@ class CampaignRuntime:
         if answered_by_person and call.answered_at and call.originated_at:
             c.time_to_answer.append((call.answered_at - call.originated_at).total_seconds())
 
-    def on_live_answer(self, abandoned: bool) -> None:
+    def on_live_answer(self, answered_at: datetime, abandoned: bool) -> None:
         c = self.counters
-        c.live_in_window += 1
+        c.window.add(answered_at, live=1, abandons=int(abandoned))
         c.live_total += 1
-        c.answered_today += 1
         if abandoned:
-            c.abandons_in_window += 1
             c.abandons_total += 1
-            c.abandoned_today += 1
 
     def on_talk(self, talk_s: float) -> None:
         self.counters.talk.append(talk_s)
@@ -220,27 +217,27 @@ class CampaignRuntime:
     def on_wrap(self, wrap_s: float) -> None:
         self.counters.wrap.append(wrap_s)
 
-    def on_machine_marked(self) -> None:
+    def on_machine_marked(self, answered_at: datetime) -> None:
         """An agent marked a connected call as an answering machine (Ofcom's AM)."""
-        self.counters.machines_in_window += 1
+        self.counters.window.add(answered_at, machines=1)
 
-    @property
-    def abandon_rate(self) -> float:
-        live, abandons = self.counters.window_counts()
+    def abandon_rate(self, now: datetime) -> float:
+        live, abandons = self.counters.window_counts(now)
         return abandons / live if live else 0.0
 
     def status_event(self, now: datetime, snapshot: Snapshot | None) -> dict:
         """The live counters. Contacts remaining only once counted: the wallboard merges events
         into what it shows, and a null would erase the count its snapshot gave."""
         d = self.last_decision
+        answered_today, abandoned_today = self.counters.window.today(now)
         event = {
             "type": "campaign.stats", "campaign_id": self.campaign_id, "name": self.config.name,
             "status": "paused" if self.paused else "running",
             "ringing": len(snapshot.calls_ringing_s) if snapshot else 0,
             "waiting": len(snapshot.customers_waiting_s) if snapshot else 0,
             "longest_wait_s": max(snapshot.customers_waiting_s, default=0.0) if snapshot else 0.0,
-            "answered_today": self.counters.answered_today, "abandoned_today": self.counters.abandoned_today,
-            "abandon_rate": round(self.abandon_rate, 4), "abandon_cap": self.config.settings.abandon_cap,
+            "answered_today": answered_today, "abandoned_today": abandoned_today,
+            "abandon_rate": round(self.abandon_rate(now), 4), "abandon_cap": self.config.settings.abandon_cap,
             "dial_level": d.detail.get("dial_level") if d else None,
             "pacer_reason": d.explain() if d else "",
             "not_dialing": list(self.not_dialing), "at": now.isoformat(),

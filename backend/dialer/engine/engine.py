@@ -13,8 +13,10 @@ import logging
 import random
 import socket
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
+from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
 from dialer.engine.agent_flow import AgentError, AgentFlow
 from dialer.engine.call_flow import CallFlow
 from dialer.engine.calls import CallState, CustomerCall
@@ -56,7 +58,8 @@ __all__ = ["AgentError", "Engine"]
 class Engine:
     def __init__(self, port: TelephonyPort, hub: MemoryHub | None = None, *, engine_id: str | None = None,
                  dial_template: str = "PJSIP/{e164}@trunk", tick_s: float = 0.25, sync_s: float = 0.5,
-                 rng: random.Random | None = None, clock=utc_now) -> None:  # type: ignore[no-untyped-def]
+                 rng: random.Random | None = None, clock=utc_now,  # type: ignore[no-untyped-def]
+                 tz: str = "UTC") -> None:
         self.s = EngineState(port=port, hub=hub or MemoryHub(), writer=RecordWriter(),
                              engine_id=engine_id or socket.gethostname()[:48], dial_template=dial_template,
                              clock=clock, rng=rng or random.Random())
@@ -69,6 +72,11 @@ class Engine:
         self.manual = ManualDialer(self.s, self.agents)
         self.tick_s = tick_s
         self.sync_s = sync_s
+        try:
+            self.zone = ZoneInfo(tz)  # where "today" begins, for the live counters
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("time zone %r is unknown: the live counters' day begins at midnight UTC", tz)
+            self.zone = ZoneInfo("UTC")
         self._task: asyncio.Task[None] | None = None
         self._launching: dict[int, asyncio.Task[None]] = {}
         self._stopping = False
@@ -146,11 +154,17 @@ class Engine:
         for campaign in rows:
             rt = self.s.campaigns.get(campaign.id)
             if rt is None:
-                rt = CampaignRuntime(await CampaignConfig.load(campaign), await self._counters(campaign))
+                config = await CampaignConfig.load(campaign)
+                rt = CampaignRuntime(config, await self._counters(config))
                 self.s.campaigns[campaign.id] = rt
                 log.info("campaign %s (%s) is now run by %s", campaign.name, campaign.mode.value, self.engine_id)
             elif campaign.updated_at and rt.config_loaded_at < campaign.updated_at:
-                rt.config = await CampaignConfig.load(campaign)
+                config = await CampaignConfig.load(campaign)
+                if config.abandon_window != rt.config.abandon_window:
+                    # The rule changed (30 days <-> 24 h): count its window afresh from the record.
+                    rt.counters.window = await self._compliance_window(config)
+                    rt.counters.ofcom = config.abandon_window == timedelta(hours=24)
+                rt.config = config
             rt.config_loaded_at = campaign.updated_at or self.s.clock()
             rt.paused = campaign.status is CampaignStatus.PAUSED
 
@@ -160,25 +174,16 @@ class Engine:
         self.s.campaigns.pop(campaign_id, None)
         log.info("campaign %s stopped on %s; calls in progress go on", campaign_id, self.engine_id)
 
-    async def _counters(self, campaign: Campaign) -> LearnedCounters:
+    async def _counters(self, config: CampaignConfig) -> LearnedCounters:
         """Abandons and live answers in the compliance window, from the record (restart-proof)."""
-        config_window = timedelta(hours=24) if campaign.abandon_window.value == "24h" else timedelta(days=30)
-        since = self.s.clock() - config_window
-        base = CallAttempt.filter(campaign_id=campaign.id, answered_at__gte=since).exclude(outcome=CallOutcome.MACHINE)
-        live = await base.count()
-        abandoned = await base.filter(outcome=CallOutcome.ABANDONED).count()
-        late = await base.filter(outcome=CallOutcome.ANSWERED, wait_s__gt=2.0).count()
-        # Agent-marked machines were connected (bridged) and then dispositioned as machines.
-        machines = await CallAttempt.filter(campaign_id=campaign.id, answered_at__gte=since,
-                                            outcome=CallOutcome.MACHINE, bridged_at__not_isnull=True).count()
-        counters = LearnedCounters(live_in_window=live, abandons_in_window=abandoned + late,
-                                   machines_in_window=machines, ofcom=campaign.abandon_window.value == "24h")
-        day = self.s.clock().replace(hour=0, minute=0, second=0, microsecond=0)
-        today = CallAttempt.filter(campaign_id=campaign.id, answered_at__gte=day).exclude(outcome=CallOutcome.MACHINE)
-        counters.answered_today = await today.count()
-        counters.abandoned_today = await today.filter(outcome=CallOutcome.ABANDONED).count()
-        await self._restore_samples(counters, campaign.id)
+        counters = LearnedCounters(window=await self._compliance_window(config),
+                                   ofcom=config.abandon_window == timedelta(hours=24))
+        await self._restore_samples(counters, config.campaign_id)
         return counters
+
+    async def _compliance_window(self, config: CampaignConfig) -> ComplianceWindow:
+        return await load_compliance_window(config.campaign_id, config.abandon_window,
+                                            config.settings.abandon_after_s, self.s.clock(), self.zone)
 
     async def _restore_samples(self, counters: LearnedCounters, campaign_id: int) -> None:
         """What the pacer learns per call (answer rate, time to answer, talk and wrap-up times),
