@@ -33,8 +33,8 @@ async def test_campaigns_report_with_ofcom_adjustment(world: World) -> None:
     assert (spring.abandoned, spring.machines, spring.humans) == (1, 1, 3)
     assert spring.abandon_rate == pytest.approx(0.2)
     assert spring.abandon_rate_24h == pytest.approx(0.2)  # the 24 h before the period's end: the same day
-    # 30 days add the abandoned call of 1 March: D = 2, D' = 2 - 2/4 = 1.5; 1.5 / 4.5
-    assert spring.abandon_rate_30d == pytest.approx(1 / 3)
+    # 30 days (the FCC's rule: no machine adjustment) add the abandoned call of 1 March: D = 2, 2 / 5
+    assert spring.abandon_rate_30d == pytest.approx(2 / 5)
     assert spring.abandon_cap == pytest.approx(0.03)
     assert spring.talk_s == 450 and spring.aht_s == pytest.approx((450 + 60) / 4)
     assert (spring.contacts_total, spring.contacts_remaining, spring.contacts_done, spring.contacts_exhausted) == (5, 3, 1, 1)
@@ -45,8 +45,10 @@ async def test_campaigns_report_with_ofcom_adjustment(world: World) -> None:
     assert (spring["disposition: Sale"], spring["disposition: Not interested"],
             spring["disposition: Answering machine"]) == (2, 1, 1)
     winter = row(report.main, "campaign", "Winter")
-    # D = 1, AM = 0, AH = 1: nothing to adjust, 1 / 2
-    assert (winter.attempts, winter.connects, winter.abandon_rate) == (2, 1, pytest.approx(0.5))
+    # Carol got her customer 3 s after the answer: abandoned by the rule though connected.
+    # D = 1 released + 1 late, AM = 0, AH = 0: 2 / 2
+    assert (spring.connected_late, winter.connected_late) == (0, 1)
+    assert (winter.attempts, winter.connects, winter.abandon_rate) == (2, 1, pytest.approx(1.0))
     causes = report.tables["hangup causes"]
     busy = causes[(causes.campaign == "Spring") & (causes.hangup_cause == 17)].iloc[0]
     assert busy.hangup_cause_text == "User busy" and busy.attempts == 1
@@ -137,7 +139,8 @@ async def test_daily_trend(world: World) -> None:
     assert [str(d) for d in t.date] == ["2026-03-01", "2026-03-02", "2026-03-03"]
     first, second, third = t.iloc[0], t.iloc[1], t.iloc[2]
     assert first.attempts == 1 and first.abandon_rate == 1.0
-    # D = 2, AM = 1, AH = 4: D' = 2 - 2/5 = 1.6; 1.6 / 5.6
-    assert (second.attempts, second.answered, second.connects) == (9, 7, 5)
-    assert second.abandon_rate == pytest.approx(1.6 / 5.6)
+    # D = 2 released + 1 connected late (Winter's, after 3 s), AM = 1, AH = 5 - 1 - 1 = 3:
+    # D' = 3 - 3*1/4 = 2.25; 2.25 / 5.25
+    assert (second.attempts, second.answered, second.connects, second.connected_late) == (9, 7, 5, 1)
+    assert second.abandon_rate == pytest.approx(2.25 / 5.25)
     assert third.attempts == 0 and math.isnan(third.abandon_rate)

@@ -68,12 +68,18 @@ async def test_snapshot_then_live_update(app, client, people, world) -> None:
     await CallAttempt.create(campaign=world.campaigns["Spring"], phone="+420777000222", outcome="abandoned",
                              originated_at=now - timedelta(seconds=60), answered_at=now - timedelta(seconds=50),
                              ended_at=now - timedelta(seconds=35))
+    # Held on music and given an agent after 4.5 s: abandoned by the rule, as the engine counts it.
+    await CallAttempt.create(campaign=world.campaigns["Spring"], agent=alice, phone="+420777000333", outcome="answered",
+                             originated_at=now - timedelta(seconds=300), answered_at=now - timedelta(seconds=290),
+                             bridged_at=now - timedelta(seconds=285.5), wait_s=4.5, ended_at=now - timedelta(seconds=200))
     ws, snap = await open_board(app, client, "admin")
     assert snap["type"] == "snapshot"
     agents = {a["username"]: a for a in snap["agents"]}
     assert agents["agent1"]["state"] == "ready" and agents["carol"]["state"] == "logged_out"
     spring = next(c for c in snap["campaigns"] if c["name"] == "Spring")
-    assert spring["answered_today"] == 2 and spring["abandoned_today"] == 1
+    assert spring["answered_today"] == 3 and spring["abandoned_today"] == 2
+    # FCC (30 days): D = 1 released + 1 late, AH = 2 connected - 1 late: 2 / 3.
+    assert spring["abandon_rate"] == pytest.approx(2 / 3)
     assert spring["contacts_remaining"] == 3 and spring["abandon_cap"] == pytest.approx(0.03)
     assert [(c["call_id"], c["state"]) for c in snap["calls"]] == [("leg-1", "connected")]
 

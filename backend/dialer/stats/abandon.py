@@ -4,6 +4,10 @@ Pure arithmetic on counts. D: answered calls abandoned for want of an agent; AH:
 agent got and found a person; AM: calls an agent got and marked as an answering machine.
 Some abandoned calls were machines too, in the proportion agents see, so Ofcom lets the
 dialer estimate them out: D' = D - D*AM/(AH+AM), and the rate is D'/(AH+D').
+
+A person an agent got only after the legal wait (held on music, say) was abandoned all the
+same: both rules count from the end of the greeting, not from whether an agent came at last.
+The engine counts it so when it paces; reports must agree with it (`rule_abandon_rate`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ import numpy as np
 import pandas as pd
 
 N = TypeVar("N", float, pd.Series)
+
+LEGAL_WAIT_S = 2.0
+"""FCC and Ofcom: a live person must reach an agent within 2 s, or the call is abandoned."""
 
 
 def adjusted_abandoned(abandoned: N, humans: N, machines: N) -> N:
@@ -34,6 +41,14 @@ def abandon_rate(abandoned: N, humans: N, machines: N) -> N:
     with np.errstate(divide="ignore", invalid="ignore"):
         result = np.where(denominator > 0, d_adj / np.where(denominator > 0, denominator, 1), np.nan)
     return _like(abandoned, result)
+
+
+def rule_abandon_rate(abandoned: N, connected_late: N, connects: N, machines: N, *, ofcom: bool = True) -> N:
+    """The rate from the record's counts: released calls plus people connected after the legal
+    wait are D; agent-handled in time (connects less machines less the late ones) is AH.
+    Ofcom's machine adjustment applies to its own rule only: the FCC's is D/(AH+D)."""
+    return abandon_rate(abandoned + connected_late, connects - machines - connected_late,
+                        machines if ofcom else machines * 0)
 
 
 def _like(template: object, values: np.ndarray) -> object:

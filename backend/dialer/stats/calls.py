@@ -15,7 +15,7 @@ import pandas as pd
 
 from dialer.models.enums import Role
 from dialer.stats import loaders
-from dialer.stats.abandon import abandon_rate
+from dialer.stats.abandon import rule_abandon_rate
 from dialer.stats.agents import _ratio
 from dialer.stats.query import Sql, StatsDb
 
@@ -207,13 +207,13 @@ def summarise(facts: pd.DataFrame, dispositions: pd.DataFrame) -> dict[str, Any]
     for col in loaders.MEASURES:
         facts[col] = pd.to_numeric(facts[col]).fillna(0)
     t = facts[loaders.MEASURES].sum()
-    humans = t["connects"] - t["machines"]
-    totals = {k: int(t[k]) for k in ("attempts", "answered", "connects", "abandoned", "machines")}
+    totals = {k: int(t[k]) for k in ("attempts", "answered", "connects", "abandoned", "machines", "connected_late")}
     totals.update(
         talk_s=float(t["talk_s"]), wait_s=float(t["wait_s"]),
         answer_rate=float(_ratio(pd.Series([t["answered"]]), pd.Series([t["attempts"]]))[0]),
         connect_rate=float(_ratio(pd.Series([t["connects"]]), pd.Series([t["attempts"]]))[0]),
-        abandon_rate=float(abandon_rate(float(t["abandoned"]), float(humans), float(t["machines"]))),
+        abandon_rate=float(rule_abandon_rate(float(t["abandoned"]), float(t["connected_late"]), float(t["connects"]),
+                                             float(t["machines"]))),
         aht_s=float(_ratio(pd.Series([t["talk_s"] + t["wrap_up_s"]]), pd.Series([t["connects"]]))[0]),
     )
     outcomes = facts.assign(outcome=facts["outcome"].fillna("(in progress)")).groupby("outcome")["attempts"].sum()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dialer.stats.abandon import abandon_rate
+from dialer.stats.abandon import rule_abandon_rate
 from dialer.stats.agents import _ratio
+from dialer.stats.loaders import WINDOW_MEASURES
 
 CONTACT_BUCKETS = {"pending": "contacts_remaining", "leased": "contacts_remaining", "done": "contacts_done",
                    "exhausted": "contacts_exhausted", "failed": "contacts_failed", "dnc": "contacts_dnc"}
@@ -19,7 +20,7 @@ CONTACT_BUCKETS = {"pending": "contacts_remaining", "leased": "contacts_remainin
 
 def _sums(facts: pd.DataFrame) -> pd.DataFrame:
     return facts.groupby("campaign_id")[["attempts", "answered", "connects", "abandoned", "machines",
-                                         "talk_s", "wrap_up_s"]].sum()
+                                         "connected_late", "talk_s", "wrap_up_s"]].sum()
 
 
 def best_hours(hours: pd.DataFrame, *, top: int = 3, min_attempts: int = 10) -> pd.Series:
@@ -52,15 +53,17 @@ def campaigns_table(campaigns: pd.DataFrame, facts: pd.DataFrame, day: pd.DataFr
     table = campaigns.set_index("campaign_id")[["name", "status", "abandon_cap_pct"]].rename(
         columns={"name": "campaign"})
     sums = _sums(facts).reindex(table.index).fillna(0)
-    for col in ("attempts", "answered", "connects", "abandoned", "machines"):
+    for col in ("attempts", "answered", "connects", "abandoned", "machines", "connected_late"):
         table[col] = sums[col].astype(int)
     table["humans"] = table["connects"] - table["machines"]
     table["answer_rate"] = _ratio(table["answered"], table["attempts"])
     table["connect_rate"] = _ratio(table["connects"], table["attempts"])
-    table["abandon_rate"] = abandon_rate(table["abandoned"], table["humans"], table["machines"])
+    table["abandon_rate"] = rule_abandon_rate(table["abandoned"], table["connected_late"], table["connects"],
+                                              table["machines"])
     for label, window in (("24h", day), ("30d", month)):
-        w = window.groupby("campaign_id")[["abandoned", "connects", "machines"]].sum().reindex(table.index).fillna(0)
-        table[f"abandon_rate_{label}"] = abandon_rate(w["abandoned"], w["connects"] - w["machines"], w["machines"])
+        w = window.groupby("campaign_id")[WINDOW_MEASURES].sum().reindex(table.index).fillna(0)
+        table[f"abandon_rate_{label}"] = rule_abandon_rate(w["abandoned"], w["connected_late"], w["connects"],
+                                                           w["machines"], ofcom=label == "24h")
     table["abandon_cap"] = table.pop("abandon_cap_pct").astype(float) / 100.0
     table["talk_s"] = sums["talk_s"].astype(float).round(3)
     table["aht_s"] = _ratio(sums["talk_s"] + sums["wrap_up_s"], table["connects"])

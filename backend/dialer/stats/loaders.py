@@ -12,10 +12,12 @@ from datetime import datetime
 
 import pandas as pd
 
+from dialer.stats.abandon import LEGAL_WAIT_S
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import Sql, StatsDb
 
-MEASURES = ["attempts", "answered", "connects", "abandoned", "machines", "talk_s", "wrap_up_s", "wait_s"]
+MEASURES = ["attempts", "answered", "connects", "abandoned", "machines", "connected_late", "talk_s", "wrap_up_s",
+            "wait_s"]
 GROUP_KEYS = {"campaign_id", "agent_id", "outcome", "disposition_id", "hangup_cause", "hangup_cause_text"}
 
 
@@ -82,7 +84,14 @@ async def resolve_scope(db: StatsDb, f: ReportFilter) -> Scope:
                  team_campaign_ids=team_campaigns, team_agent_ids=team_agents)
 
 
-WINDOW_MEASURES = ["abandoned", "connects", "machines"]  # what an abandon rate needs
+WINDOW_MEASURES = ["abandoned", "connects", "machines", "connected_late"]  # what an abandon rate needs
+
+
+def connected_late(machine_ids: tuple[int, ...]) -> str:
+    """A person given an agent after the legal wait: abandoned as the rules count (the engine too)."""
+    not_machine = f"NOT ({Sql.ids('COALESCE(a.disposition_id, 0)', machine_ids)})"
+    return (f"a.outcome = 'answered' AND a.bridged_at IS NOT NULL AND a.wait_s > {LEGAL_WAIT_S} "
+            f"AND {not_machine}")
 
 
 def measures_sql(machine_ids: tuple[int, ...], when: str = "") -> str:
@@ -99,7 +108,7 @@ def measures_sql(machine_ids: tuple[int, ...], when: str = "") -> str:
     return ", ".join([
         count("1=1") if when else "COUNT(*)", count("a.answered_at IS NOT NULL"), count(connected),
         count("a.outcome = 'abandoned'"), count(f"{connected} AND {Sql.ids('a.disposition_id', machine_ids)}"),
-        total("a.talk_s"), total("a.wrap_up_s"), total("a.wait_s"),
+        count(connected_late(machine_ids)), total("a.talk_s"), total("a.wrap_up_s"), total("a.wait_s"),
     ])
 
 
@@ -107,7 +116,8 @@ def _window_sql(sql: Sql, machine_ids: tuple[int, ...], start: datetime, end: da
     inside = f"a.originated_at >= {sql.ts(start)} AND a.originated_at < {sql.ts(end)}"
     connected = "a.bridged_at IS NOT NULL AND a.agent_id IS NOT NULL"
     return ", ".join(f"SUM(CASE WHEN {inside} AND {c} THEN 1 ELSE 0 END)" for c in (
-        "a.outcome = 'abandoned'", connected, f"{connected} AND {Sql.ids('a.disposition_id', machine_ids)}"))
+        "a.outcome = 'abandoned'", connected, f"{connected} AND {Sql.ids('a.disposition_id', machine_ids)}",
+        connected_late(machine_ids)))
 
 
 async def attempt_facts(db: StatsDb, f: ReportFilter, scope: Scope, by: list[str], machine_ids: tuple[int, ...],

@@ -10,11 +10,11 @@ from datetime import date
 
 import pandas as pd
 
-from dialer.stats.abandon import abandon_rate
+from dialer.stats.abandon import rule_abandon_rate
 from dialer.stats.agents import _ratio
 
 DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-COUNTS = ["attempts", "answered", "connects", "abandoned", "machines"]
+COUNTS = ["attempts", "answered", "connects", "abandoned", "machines", "connected_late"]
 
 
 def _split(buckets: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +46,8 @@ def daily_trend(buckets: pd.DataFrame, dates: list[date]) -> pd.DataFrame:
     table = sums[COUNTS].astype(int)
     table["answer_rate"] = _ratio(table["answered"], table["attempts"])
     table["connect_rate"] = _ratio(table["connects"], table["attempts"])
-    table["abandon_rate"] = abandon_rate(table["abandoned"], table["connects"] - table["machines"], table["machines"])
+    table["abandon_rate"] = rule_abandon_rate(table["abandoned"], table["connected_late"], table["connects"],
+                                              table["machines"])
     table["talk_s"] = sums["talk_s"].round(3)
     table["aht_s"] = _ratio(sums["talk_s"] + sums["wrap_up_s"], table["connects"])
     return table.reset_index()

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from dialer.stats import loaders
-from dialer.stats.abandon import abandon_rate
+from dialer.stats.abandon import rule_abandon_rate
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import Sql, StatsDb
 
@@ -97,15 +97,18 @@ async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScop
         w = today.loc[cid] if cid in today.index else None
         mine = [x for x in calls if x["campaign_id"] == cid]
         waits = [(now - datetime.fromisoformat(x["since"])).total_seconds() for x in mine if x["state"] == "waiting"]
-        rate = float(abandon_rate(float(w[f"{window}_abandoned"]), float(w[f"{window}_connects"] - w[f"{window}_machines"]),
-                                  float(w[f"{window}_machines"]))) if w is not None else float("nan")
+        # As the engine counts it for the cap: people connected late were abandoned too.
+        rate = float(rule_abandon_rate(*(float(w[f"{window}_{m}"]) for m in ("abandoned", "connected_late",
+                                                                              "connects", "machines")),
+                                       ofcom=window == "day")) if w is not None else float("nan")
         campaign_rows.append({
             "type": "campaign.stats", "campaign_id": cid, "name": c.name, "status": c.status,
             "team_id": None if pd.isna(c.team_id) else int(c.team_id),
             "ringing": sum(1 for x in mine if x["state"] == "ringing"), "waiting": len(waits),
             "longest_wait_s": max(waits) if waits else 0.0,
             "answered_today": int(today.loc[cid, "answered"]) if cid in today.index else 0,
-            "abandoned_today": int(today.loc[cid, "abandoned"]) if cid in today.index else 0,
+            "abandoned_today": int(today.loc[cid, "abandoned"] + today.loc[cid, "connected_late"])
+            if cid in today.index else 0,
             "abandon_rate": None if pd.isna(rate) else rate, "abandon_cap": float(c.abandon_cap_pct) / 100.0,
             "abandon_window": c.abandon_window, "dial_level": None, "pacer_reason": "",
             "contacts_remaining": int(remaining.get(cid, 0)), "not_dialing": [],
