@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 def counters(live: int, abandons: int, machines: int = 0, ofcom: bool = False) -> LearnedCounters:
     window = ComplianceWindow(timedelta(hours=24) if ofcom else timedelta(days=30))
     window.add(NOW - timedelta(hours=1), live=live, abandons=abandons, machines=machines)
-    return LearnedCounters(window=window, ofcom=ofcom)
+    return LearnedCounters(window=window)
 
 
 def test_fcc_rate_is_abandons_over_live_answers() -> None:

@@ -63,7 +63,7 @@ def test_today_restarts_at_local_midnight() -> None:
 async def test_the_campaign_rate_and_live_counters_follow_the_clock(sqlite_db) -> None:
     campaign = await Campaign.create(name="c", mode=CampaignMode.PREDICTIVE, caller_id="+420221000100",
                                      abandon_window=WindowRule.HOURS_24)
-    rt = CampaignRuntime(await CampaignConfig.load(campaign), LearnedCounters(window=ComplianceWindow(DAY), ofcom=True))
+    rt = CampaignRuntime(await CampaignConfig.load(campaign), LearnedCounters(window=ComplianceWindow(DAY)))
     rt.on_live_answer(T0, abandoned=True)
     for i in range(9):
         rt.on_live_answer(T0 + timedelta(minutes=10 + i), abandoned=False)

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from dialer.engine.compliance_window import ComplianceWindow
 from dialer.engine.agents import LiveAgent
 from dialer.engine.calls import CallState, CustomerCall
+from dialer.engine.compliance_window import FCC_WINDOW, OFCOM_WINDOW, ComplianceWindow
 from dialer.models import Campaign
 from dialer.models.enums import AbandonWindow, AgentState, CampaignMode, NoAgentAction, PrivateNumbers
 from dialer.pacing.decision import Decision, Reason
 from dialer.pacing.pacer import Pacer, pacer_named
 from dialer.pacing.snapshot import CampaignSettings, Learned, Snapshot, WrapUp
+from dialer.stats.abandon import adjusted_abandoned
 
 RECENT = 1000  # finished attempts over which the answer rate is measured, as the pacers were tuned
 SAMPLES = 1000
@@ -89,8 +90,7 @@ class CampaignConfig:
                 max_attempts_per_5s=campaign.max_attempts_per_5s or None, ring_timeout_s=ring,
                 predicted_talk_s=float(campaign.predicted_talk_s), default_wrap_up_s=float(campaign.wrap_up_s),
                 calls_per_agent=calls_per_agent),
-            abandon_window=timedelta(hours=24) if campaign.abandon_window is AbandonWindow.HOURS_24
-            else timedelta(days=30),
+            abandon_window=OFCOM_WINDOW if campaign.abandon_window is AbandonWindow.HOURS_24 else FCC_WINDOW,
             no_agent_action=campaign.no_agent_action, hold_message=campaign.hold_message,
             hold_music_class=campaign.hold_music_class or "default", max_wait_s=float(campaign.max_wait_s),
             abandon_message=campaign.abandon_message, deep_link_template=campaign.deep_link_template,
@@ -108,11 +108,15 @@ class LearnedCounters:
     wrap: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
     # Live answers (agent-handled AH plus abandoned D), abandons and agent-marked machines (AM)
     # over the rule's rolling window.
-    window: ComplianceWindow = field(default_factory=lambda: ComplianceWindow(timedelta(days=30)))
-    ofcom: bool = False  # 24 h window with Ofcom's answering-machine adjustment
+    window: ComplianceWindow = field(default_factory=lambda: ComplianceWindow(FCC_WINDOW))
     attempts_total: int = 0
     live_total: int = 0
     abandons_total: int = 0
+
+    @property
+    def ofcom(self) -> bool:
+        """Ofcom's 24 h rule, with its answering-machine adjustment (the FCC's has none)."""
+        return self.window.length == OFCOM_WINDOW
 
     def window_counts(self, now: datetime) -> tuple[float, float]:
         """(live answers, abandons) in the window ending `now`, as the rule counts them.
@@ -125,8 +129,7 @@ class LearnedCounters:
         if not self.ofcom:
             return float(counts.live), d
         ah = float(max(0, counts.live - counts.abandons))
-        am = float(counts.machines)
-        d_adj = d - d * am / (ah + am) if ah + am else d
+        d_adj = adjusted_abandoned(d, ah, float(counts.machines))
         return ah + d_adj, d_adj
 
     def learned(self, now: datetime) -> Learned:

@@ -16,6 +16,10 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from dialer.stats.query import StatsDb
 
+FCC_WINDOW = timedelta(days=30)
+OFCOM_WINDOW = timedelta(hours=24)
+"""Ofcom's rule, which alone takes the answering-machine adjustment."""
+
 SLOTS = 1440
 """Slots per window: a minute of a 24 h window, half an hour of 30 days (the edge is that exact)."""
 
@@ -77,7 +81,7 @@ class ComplianceWindow:
 
 
 async def load_compliance_window(campaign_id: int, length: timedelta, abandon_after_s: float, now: datetime,
-                              zone: tzinfo = timezone.utc, db: StatsDb | None = None) -> ComplianceWindow:
+                                 zone: tzinfo = timezone.utc, db: StatsDb | None = None) -> ComplianceWindow:
     """The window as the record has it: one grouped query, a row per slot that had answers.
 
     Counted as the engine counts: live, a person answered (an agent-marked machine is not one;

@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
-from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
 from dialer.engine.agent_flow import AgentError, AgentFlow
 from dialer.engine.call_flow import CallFlow
 from dialer.engine.calls import CallState, CustomerCall
 from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, reason_text
+from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
 from dialer.engine.contact_feed import count_remaining, prepare_calls
 from dialer.engine.manual import ManualDialer
 from dialer.engine.preview import PreviewFlow
@@ -163,7 +163,6 @@ class Engine:
                 if config.abandon_window != rt.config.abandon_window:
                     # The rule changed (30 days <-> 24 h): count its window afresh from the record.
                     rt.counters.window = await self._compliance_window(config)
-                    rt.counters.ofcom = config.abandon_window == timedelta(hours=24)
                 rt.config = config
             rt.config_loaded_at = campaign.updated_at or self.s.clock()
             rt.paused = campaign.status is CampaignStatus.PAUSED
@@ -176,8 +175,7 @@ class Engine:
 
     async def _counters(self, config: CampaignConfig) -> LearnedCounters:
         """Abandons and live answers in the compliance window, from the record (restart-proof)."""
-        counters = LearnedCounters(window=await self._compliance_window(config),
-                                   ofcom=config.abandon_window == timedelta(hours=24))
+        counters = LearnedCounters(window=await self._compliance_window(config))
         await self._restore_samples(counters, config.campaign_id)
         return counters
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+LEGAL_WAIT_S = 2.0
+"""FCC and Ofcom: a live person must reach an agent within 2 s of answering, or the call is abandoned."""
+
 
 @dataclass(frozen=True)
 class CampaignSettings:
@@ -29,7 +32,7 @@ class CampaignSettings:
     """The wrap-up time set for agents after each call."""
     calls_per_agent: float = 2.0
     """Ratio mode: calls per ready agent (1 + overdial %: 100 % overdial means 2)."""
-    abandon_after_s: float = 2.0
+    abandon_after_s: float = LEGAL_WAIT_S
     """An answered customer with no agent after this long is abandoned (the law's 2 s)."""
     launch_spacing_s: float = 0.05
     """Gap between originates of one decision, so that 40 calls are not sent in one burst."""

@@ -19,9 +19,6 @@ import pandas as pd
 
 N = TypeVar("N", float, pd.Series)
 
-LEGAL_WAIT_S = 2.0
-"""FCC and Ofcom: a live person must reach an agent within 2 s, or the call is abandoned."""
-
 
 def adjusted_abandoned(abandoned: N, humans: N, machines: N) -> N:
     """D' — abandoned calls less the share that were probably answering machines."""

@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from dialer.stats.abandon import LEGAL_WAIT_S
+from dialer.pacing.snapshot import LEGAL_WAIT_S
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import Sql, StatsDb
 
