@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
 from dialer.pacing.decision import Decision, Reason
 from dialer.pacing.forecast import ForecastModels
 from dialer.pacing.limits import room_for_calls, within_limits
-from dialer.pacing.snapshot import Snapshot
+from dialer.pacing.snapshot import Learned, Snapshot
 
 HEADROOM = 2.0
 """Abandons left before the cap below which the pacer takes less than its learned risk."""
@@ -38,6 +38,8 @@ class AdaptiveState:
     answers_seen: int = 0
     """`learned.live_answers_total` at the last update: answers since then are news."""
     abandons_seen: int = 0
+    experience: int = 0
+    """Answers learned from, across engine restarts: the step size shrinks with it."""
 
     @property
     def risk(self) -> float:
@@ -47,7 +49,8 @@ class AdaptiveState:
 class AdaptivePacer:
     """Keep one instance per campaign: it memoises models built from that campaign's samples.
 
-    The memo is not state (a fresh instance decides the same); the state is `AdaptiveState`.
+    The memo is not state (a fresh instance decides the same); the state is `AdaptiveState`, of
+    which the engine stores the learned bound so that a restart does not learn it again.
     """
 
     name = "adaptive"
@@ -71,6 +74,20 @@ class AdaptivePacer:
 
     def initial_state(self) -> AdaptiveState:
         return AdaptiveState()
+
+    def saved(self, state: AdaptiveState) -> dict[str, Any]:
+        return {"risk": state.risk, "experience": state.experience}
+
+    def resumed(self, saved: Mapping[str, Any], learned: Learned) -> AdaptiveState:
+        """The learned bound and experience; counting of news starts again from `learned`'s totals."""
+        risk, experience = saved.get("risk"), saved.get("experience", 0)
+        if isinstance(risk, bool) or not isinstance(risk, (int, float)) or not math.isfinite(risk) or risk <= 0:
+            raise ValueError(f"risk must be a positive number, not {risk!r}")
+        if isinstance(experience, bool) or not isinstance(experience, int) or experience < 0:
+            raise ValueError(f"experience must be a whole number of answers, not {experience!r}")
+        low, high = self.risk_bounds
+        return AdaptiveState(math.log(min(max(risk, low), high)), learned.live_answers_total,
+                             learned.abandons_total, experience)
 
     def calls_to_launch(self, snapshot: Snapshot, state: Any = None) -> Decision:
         state = self.learned_from(snapshot, state or self.initial_state())
@@ -149,9 +166,10 @@ class AdaptivePacer:
             return state
         cap = snapshot.settings.abandon_cap
         target = self.target_abandon_rate(snapshot)
-        step = max(self.step_floor, self.first_step / math.sqrt(1 + learned.live_answers_total / 20))
+        experience = state.experience + max(answers, 0)
+        step = max(self.step_floor, self.first_step / math.sqrt(1 + experience / 20))
         change = step * (target * answers - abandons) / cap
         log_risk = state.log_risk + min(max(change, -0.7), 0.7)
         low, high = self.risk_bounds
         log_risk = min(max(log_risk, math.log(low)), math.log(high))
-        return AdaptiveState(log_risk, learned.live_answers_total, learned.abandons_total)
+        return AdaptiveState(log_risk, learned.live_answers_total, learned.abandons_total, experience)

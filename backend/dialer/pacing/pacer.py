@@ -6,10 +6,10 @@ decision (`decision.state`) and comes back as the `state` argument, so the engin
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Mapping, Protocol, runtime_checkable
 
 from dialer.pacing.decision import Decision
-from dialer.pacing.snapshot import Snapshot
+from dialer.pacing.snapshot import Learned, Snapshot
 
 
 class Pacer(Protocol):
@@ -20,6 +20,34 @@ class Pacer(Protocol):
 
     def calls_to_launch(self, snapshot: Snapshot, state: Any = None) -> Decision:
         """How many customer calls to launch now; `decision.state` is the next state."""
+
+
+@runtime_checkable
+class Resumable(Protocol):
+    """A pacer whose learning is worth keeping across an engine restart.
+
+    `saved` keeps only what was learned (never the cursors over `Learned`'s running totals, which
+    restart at zero with the engine); `resumed` rebuilds a state from it, taking the cursors from
+    the `learned` figures of the first snapshot, and raises ValueError on anything it cannot trust.
+    """
+
+    def saved(self, state: Any) -> dict[str, Any]: ...
+
+    def resumed(self, saved: Mapping[str, Any], learned: Learned) -> Any: ...
+
+
+def saved_state(pacer: Pacer, state: Any) -> dict[str, Any] | None:
+    """What to store of `state` (JSON-ready), or None for a pacer with nothing worth keeping."""
+    if state is None or not isinstance(pacer, Resumable):
+        return None
+    return pacer.saved(state)
+
+
+def resumed_state(pacer: Pacer, saved: Mapping[str, Any] | None, learned: Learned) -> Any:
+    """The state to start from: the saved one when the pacer can take it back, else its initial one."""
+    if saved is None or not isinstance(pacer, Resumable):
+        return pacer.initial_state()
+    return pacer.resumed(saved, learned)
 
 
 def pacer_named(name: str) -> Pacer:
