@@ -8,10 +8,11 @@ each finished call in memory; the window rolls on with the clock (`compliance_wi
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from dialer.engine.agents import LiveAgent
 from dialer.engine.calls import CallState, CustomerCall
@@ -19,9 +20,11 @@ from dialer.engine.compliance_window import FCC_WINDOW, OFCOM_WINDOW, Compliance
 from dialer.models import Campaign
 from dialer.models.enums import AbandonWindow, AgentState, CampaignMode, NoAgentAction, PrivateNumbers
 from dialer.pacing.decision import Decision, Reason
-from dialer.pacing.pacer import Pacer, pacer_named
+from dialer.pacing.pacer import Pacer, pacer_named, resumed_state
 from dialer.pacing.snapshot import CampaignSettings, Learned, Snapshot, WrapUp
 from dialer.stats.abandon import adjusted_abandoned
+
+log = logging.getLogger(__name__)
 
 RECENT = 1000  # finished attempts over which the answer rate is measured, as the pacers were tuned
 SAMPLES = 1000
@@ -147,6 +150,8 @@ class CampaignRuntime:
         self.counters = counters or LearnedCounters()
         self.pacer: Pacer = pacer_named(config.pacer)
         self.pacer_state: Any = self.pacer.initial_state()
+        self.pacer_saved: dict[str, Any] | None = None
+        """What was last stored of the pacer's state (pacer_memory.py), to skip unchanged writes."""
         self.launches: deque[datetime] = deque()
         self.last_decision: Decision | None = None
         self.not_dialing: list[str] = []
@@ -191,6 +196,22 @@ class CampaignRuntime:
                         calls_ringing_s=tuple(ringing), customers_waiting_s=tuple(waiting),
                         attempts_last_5s=len(self.launches), settings=self.config.settings,
                         learned=self.counters.learned(now))
+
+    def use_pacer(self, name: str, saved: Mapping[str, Any] | None, now: datetime) -> None:
+        """Pace with `name` from now on, resuming what it had learned (`saved`) when it can.
+
+        A saved state it cannot take back (another version's, damaged) is dropped with a
+        warning: the pacer starts from its initial state, as on a campaign's first day.
+        """
+        pacer = pacer_named(name)
+        try:
+            state = resumed_state(pacer, saved, self.counters.learned(now))
+        except ValueError as error:
+            log.warning("campaign %s: the saved %s pacer state is not usable (%s); it starts afresh",
+                        self.config.name, name, error)
+            state, saved = pacer.initial_state(), None
+        self.pacer, self.pacer_state = pacer, state
+        self.pacer_saved = dict(saved) if saved is not None else None
 
     def decide(self, snapshot: Snapshot) -> Decision:
         decision = self.pacer.calls_to_launch(snapshot, self.pacer_state)

@@ -23,6 +23,7 @@ from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, Lear
 from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
 from dialer.engine.contact_feed import count_remaining, prepare_calls
 from dialer.engine.manual import ManualDialer
+from dialer.engine.pacer_memory import resume_pacer, save_pacer, save_pacers
 from dialer.engine.preview import PreviewFlow
 from dialer.engine.private_callbacks import PrivateCallbacks
 from dialer.engine.records import RecordWriter
@@ -109,6 +110,7 @@ class Engine:
         self._task = None
         await asyncio.gather(*(let_finish(task) for task in list(self._launching.values())))
         self._launching.clear()
+        await save_pacers(list(self.s.campaigns.values()), self.s.clock())
         await self.s.notifier.stop()
         await self.s.writer.stop()
 
@@ -135,6 +137,7 @@ class Engine:
             await renew_leases(self.engine_id, now + timedelta(minutes=2))
             await reclaim_expired_leases(now)
             await self.count_contacts()
+            await save_pacers(list(self.s.campaigns.values()), now)
 
     # -- campaigns ---------------------------------------------------------------------------
 
@@ -150,12 +153,13 @@ class Engine:
         rows = await Campaign.filter(status__in=[CampaignStatus.RUNNING, CampaignStatus.PAUSED], archived=False)
         wanted = {c.id: c for c in rows}
         for campaign_id in [cid for cid in self.s.campaigns if cid not in wanted]:
-            self._drop_campaign(campaign_id)
+            await self._drop_campaign(campaign_id)
         for campaign in rows:
             rt = self.s.campaigns.get(campaign.id)
             if rt is None:
                 config = await CampaignConfig.load(campaign)
                 rt = CampaignRuntime(config, await self._counters(config))
+                await resume_pacer(rt, config.pacer, self.s.clock())
                 self.s.campaigns[campaign.id] = rt
                 log.info("campaign %s (%s) is now run by %s", campaign.name, campaign.mode.value, self.engine_id)
             elif campaign.updated_at and rt.config_loaded_at < campaign.updated_at:
@@ -163,14 +167,21 @@ class Engine:
                 if config.abandon_window != rt.config.abandon_window:
                     # The rule changed (30 days <-> 24 h): count its window afresh from the record.
                     rt.counters.window = await self._compliance_window(config)
+                if config.pacer != rt.config.pacer:
+                    # Another mode or pacer: the old one's learning is kept for a switch back.
+                    await save_pacer(rt, self.s.clock())
+                    await resume_pacer(rt, config.pacer, self.s.clock())
+                    log.info("campaign %s now paced by %s", config.name, config.pacer)
                 rt.config = config
             rt.config_loaded_at = campaign.updated_at or self.s.clock()
             rt.paused = campaign.status is CampaignStatus.PAUSED
 
-    def _drop_campaign(self, campaign_id: int) -> None:
+    async def _drop_campaign(self, campaign_id: int) -> None:
         # A launch under way is not cancelled (it may be leasing, in a transaction): it sees the
         # campaign gone before each originate and records the rest as not dialed.
-        self.s.campaigns.pop(campaign_id, None)
+        rt = self.s.campaigns.pop(campaign_id, None)
+        if rt is not None:
+            await save_pacer(rt, self.s.clock())
         log.info("campaign %s stopped on %s; calls in progress go on", campaign_id, self.engine_id)
 
     async def _counters(self, config: CampaignConfig) -> LearnedCounters:

@@ -3,7 +3,7 @@
 from dialer.models.accounts import ApiToken, AuditLog, Team, User
 from dialer.models.agents import Agent, AgentSession, AgentStateChange, PauseReason
 from dialer.models.calls import CallAttempt, CallEvent
-from dialer.models.campaigns import CallerIdNumber, CallerIdPool, Campaign, DialProfile, Disposition
+from dialer.models.campaigns import CallerIdNumber, CallerIdPool, Campaign, DialProfile, Disposition, PacerState
 from dialer.models.contacts import Contact, ContactList, DncEntry
 from dialer.models.imports import ImportJob, ImportMapping
 from dialer.models.integrations import SystemSetting, WebhookDelivery, WebhookEndpoint
@@ -11,6 +11,7 @@ from dialer.models.integrations import SystemSetting, WebhookDelivery, WebhookEn
 __all__ = [
     "Agent", "AgentSession", "AgentStateChange", "ApiToken", "AuditLog", "CallAttempt",
     "CallEvent", "CallerIdNumber", "CallerIdPool", "Campaign", "Contact", "ContactList",
-    "DialProfile", "Disposition", "DncEntry", "ImportJob", "ImportMapping", "PauseReason", "SystemSetting",
+    "DialProfile", "Disposition", "DncEntry", "ImportJob", "ImportMapping", "PacerState", "PauseReason",
+    "SystemSetting",
     "Team", "User", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -154,6 +154,26 @@ class Campaign(Model):
         return self.name
 
 
+class PacerState(Model):
+    """What a campaign's pacer has learned, kept across engine restarts (one row per pacer).
+
+    The adaptive pacer's risk bound, VICIdial's dial level: without them a restarted engine
+    learns them again from the start value. One row per pacer, so that switching a campaign to
+    another pacer and back finds the first one's learning still there."""
+
+    id = fields.IntField(primary_key=True)
+    campaign: fields.ForeignKeyRelation[Campaign] = fields.ForeignKeyField(
+        "models.Campaign", related_name="pacer_states", on_delete=fields.CASCADE
+    )
+    pacer = fields.CharField(max_length=32)
+    state = fields.JSONField(default=dict)
+    saved_at = fields.DatetimeField()
+
+    class Meta:
+        table = "pacer_state"
+        unique_together = (("campaign", "pacer"),)
+
+
 class Disposition(Model):
     """What the agent says a call came to. Global when `campaign` is null."""
 
