@@ -262,7 +262,7 @@ class CampaignRuntime:
             "longest_wait_s": max(snapshot.customers_waiting_s, default=0.0) if snapshot else 0.0,
             "answered_today": answered_today, "abandoned_today": abandoned_today,
             "abandon_rate": round(self.abandon_rate(now), 4), "abandon_cap": self.config.settings.abandon_cap,
-            "dial_level": d.detail.get("dial_level") if d else None,
+            "dial_level": dial_level(snapshot, d),
             "pacer_reason": d.explain() if d else "",
             "not_dialing": list(self.not_dialing), "at": now.isoformat(),
         }
@@ -275,6 +275,18 @@ class CampaignRuntime:
         wallboard sees a campaign started after it connected)."""
         team = (f"team:{self.config.team_id}",) if self.config.team_id is not None else ()
         return (f"campaign:{self.campaign_id}", "floor", *team)
+
+
+def dial_level(snapshot: Snapshot | None, decision: Decision | None) -> float | None:
+    """The dial level a supervisor reads: the pacer's own when it keeps one (VICIdial's), else the
+    one in effect: customer lines (ringing, waiting, talking) per agent dialed for, as VICIdial
+    counts calls in progress. Without it the wallboard shows no level for the adaptive pacer,
+    the one most campaigns use."""
+    if decision is not None and "dial_level" in decision.detail:
+        return decision.detail["dial_level"]
+    if snapshot is None or snapshot.agents_active == 0:
+        return None
+    return round(snapshot.lines_in_use / snapshot.agents_active, 2)
 
 
 def reason_text(decision: Decision) -> str | None:
