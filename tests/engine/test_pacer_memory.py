@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters
 from dialer.engine.engine import Engine
-from dialer.models import PacerState
+from dialer.engine.pacer_memory import load_saved, resume_pacer, save_pacer
+from dialer.models import Campaign, PacerState
 from dialer.models.enums import CampaignMode, CampaignStatus
 from dialer.pacing.adaptive import AdaptiveState
 from dialer.pacing.vicidial import VicidialState
@@ -112,3 +114,26 @@ async def test_a_damaged_saved_state_is_dropped_and_the_pacer_starts_afresh(engi
     await w.engine.stop()
     assert (await _stored(campaign.id, "adaptive"))["risk"] == pytest.approx(0.123)
     await w.engine.start()
+
+
+async def test_the_store_writes_one_row_per_campaign_and_pacer_on_both_databases(db) -> None:
+    campaign = await Campaign.create(name="c", mode=CampaignMode.PREDICTIVE, caller_id="+420221000100")
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+    rt = CampaignRuntime(await CampaignConfig.load(campaign), LearnedCounters())
+    await resume_pacer(rt, "adaptive", now)
+    assert rt.pacer_state == rt.pacer.initial_state()
+    rt.pacer_state = LEARNED
+    await save_pacer(rt, now)
+    rt.pacer_state = AdaptiveState(math.log(0.07), experience=4200)
+    await save_pacer(rt, now + timedelta(seconds=30))
+    # Another engine saved first: its row is updated, not duplicated.
+    other = CampaignRuntime(rt.config, LearnedCounters())
+    await resume_pacer(other, "adaptive", now)
+    assert other.pacer_state.risk == pytest.approx(0.07)
+    other.pacer_state, other.pacer_saved = LEARNED, None
+    await save_pacer(other, now + timedelta(seconds=60))
+    rows = await PacerState.filter(campaign_id=campaign.id).values("pacer", "state", "saved_at")
+    assert [(r["pacer"], r["state"]["risk"], r["state"]["experience"]) for r in rows] == \
+        [("adaptive", pytest.approx(0.123), 4000)]
+    assert rows[0]["saved_at"] == now + timedelta(seconds=60)
+    assert await load_saved(campaign.id, "vicidial") is None
