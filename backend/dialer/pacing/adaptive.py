@@ -21,6 +21,7 @@ import numpy as np
 from dialer.pacing.decision import Decision, Reason
 from dialer.pacing.forecast import ForecastModels
 from dialer.pacing.limits import room_for_calls, within_limits
+from dialer.pacing.pacer import saved_number
 from dialer.pacing.snapshot import Learned, Snapshot
 
 HEADROOM = 2.0
@@ -80,8 +81,8 @@ class AdaptivePacer:
 
     def resumed(self, saved: Mapping[str, Any], learned: Learned) -> AdaptiveState:
         """The learned bound and experience; counting of news starts again from `learned`'s totals."""
-        risk, experience = saved.get("risk"), saved.get("experience", 0)
-        if isinstance(risk, bool) or not isinstance(risk, (int, float)) or not math.isfinite(risk) or risk <= 0:
+        risk, experience = saved_number(saved, "risk"), saved.get("experience", 0)
+        if risk <= 0:
             raise ValueError(f"risk must be a positive number, not {risk!r}")
         if isinstance(experience, bool) or not isinstance(experience, int) or experience < 0:
             raise ValueError(f"experience must be a whole number of answers, not {experience!r}")

@@ -6,6 +6,7 @@ decision (`decision.state`) and comes back as the `state` argument, so the engin
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Mapping, Protocol, runtime_checkable
 
 from dialer.pacing.decision import Decision
@@ -34,6 +35,14 @@ class Resumable(Protocol):
     def saved(self, state: Any) -> dict[str, Any]: ...
 
     def resumed(self, saved: Mapping[str, Any], learned: Learned) -> Any: ...
+
+
+def saved_number(saved: Mapping[str, Any], key: str) -> float:
+    """A finite number from a saved state; ValueError for anything else (a damaged or foreign row)."""
+    value = saved.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{key} must be a number, not {value!r}")
+    return float(value)
 
 
 def saved_state(pacer: Pacer, state: Any) -> dict[str, Any] | None:

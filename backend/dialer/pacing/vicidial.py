@@ -9,12 +9,12 @@ counted, which is what the original does.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from dialer.pacing.decision import Decision, Reason
 from dialer.pacing.limits import within_limits
+from dialer.pacing.pacer import saved_number
 from dialer.pacing.snapshot import Learned, Snapshot
 
 SAMPLES = 15
@@ -66,10 +66,8 @@ class VicidialPacer:
         return {"dial_level": state.dial_level}
 
     def resumed(self, saved: Mapping[str, Any], learned: Learned) -> VicidialState:
-        level = saved.get("dial_level")
-        if isinstance(level, bool) or not isinstance(level, (int, float)) or not math.isfinite(level):
-            raise ValueError(f"dial_level must be a number, not {level!r}")
-        return VicidialState(dial_level=min(max(float(level), 1.0), self.maximum_level))
+        level = saved_number(saved, "dial_level")
+        return VicidialState(dial_level=min(max(level, 1.0), self.maximum_level))
 
     def calls_to_launch(self, snapshot: Snapshot, state: Any = None) -> Decision:
         state = self._sampled(snapshot, state or self.initial_state())
