@@ -5,7 +5,9 @@
     python bench/pacing.py --scenarios FILE    # the scenarios in FILE (a JSON list) instead
 
 Prints one table (scenario x pacer: mean over seeds with the spread, adaptive as a share of the
-oracle) and, as the very last line, the JSON object described in issue 5.
+oracle) and, as the very last line, the JSON object described in issue 5. "forgone %" is the
+share of answers lost because the pacer hung up calls that had rung the legal 15 s and would
+have answered later (only a simulation can know it).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def percent(value: float) -> str:
 
 def table(scenarios: list[Scenario], pacers: tuple[str, ...], summaries: dict[str, dict[str, Summary]]) -> str:
     header = (f"{'scenario':<16} {'pacer':<12} {'util %':>6} {'(min-max)':>11} {'abandon %':>9} {'max':>5} "
-              f"{'idle s':>6} {'p90':>6} {'wait95 s':>8} {'calls/ag-h':>10} {'of oracle':>9}")
+              f"{'idle s':>6} {'p90':>6} {'wait95 s':>8} {'calls/ag-h':>10} {'forgone %':>9} {'of oracle':>9}")
     lines = [header, "-" * len(header)]
     for scenario in scenarios:
         by_pacer = summaries[scenario.name]
@@ -46,7 +48,8 @@ def table(scenarios: list[Scenario], pacers: tuple[str, ...], summaries: dict[st
             lines.append(
                 f"{scenario.name:<16} {pacer:<12} {percent(s.utilisation.mean):>6} {spread:>11} "
                 f"{100 * s.abandon.mean:>9.2f} {100 * s.abandon.high:>5.2f} {s.idle_mean_s.mean:>6.1f} "
-                f"{s.idle_p90_s.mean:>6.1f} {s.wait_p95_s.mean:>8.2f} {s.calls_per_agent_hour.mean:>10.1f} {share:>9}"
+                f"{s.idle_p90_s.mean:>6.1f} {s.wait_p95_s.mean:>8.2f} {s.calls_per_agent_hour.mean:>10.1f} "
+                f"{100 * s.forgone.mean:>9.1f} {share:>9}"
             )
         lines.append("")
     return "\n".join(lines)

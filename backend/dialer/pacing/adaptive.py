@@ -5,7 +5,9 @@ free by then (ready now; on a call, from the learned talk time given the call's 
 a known end) minus the answers expected from calls already ringing (answer rate and ring time
 given each call's age); see `forecast.py`. The k-th new call is launched if the abandons it adds
 (its own, and those it causes among calls already ringing), per answer it brings, stay under
-`risk`. The bound is learned: a Robbins-Monro step on each answered call moves it toward the
+`risk`. A call that has rung the legal minimum (15 s) is hung up when its answer would more
+likely be abandoned than served: the law counts the abandon, not the unanswered call, and most
+such calls would not have answered anyway. The bound is learned: a Robbins-Monro step on each answered call moves it toward the
 abandon rate the budget allows, and the budget is a count over the compliance window, so a
 shift that already spent its abandons turns cautious and one that saved them spends a little more.
 """
@@ -19,13 +21,16 @@ from typing import Any, Mapping
 import numpy as np
 
 from dialer.pacing.decision import Decision, Reason
-from dialer.pacing.forecast import ForecastModels
-from dialer.pacing.limits import room_for_calls, within_limits
+from dialer.pacing.forecast import Forecast, ForecastModels
+from dialer.pacing.limits import releasable_ages, room_for_calls, within_limits
 from dialer.pacing.pacer import saved_number
 from dialer.pacing.snapshot import Learned, Snapshot
 
 HEADROOM = 2.0
 """Abandons left before the cap below which the pacer takes less than its learned risk."""
+RELEASE_ABOVE = 0.5
+"""A ringing call is hung up when the abandons it would add per answer it brings exceed this:
+its answer would more likely be abandoned than served. Not a tuned gain: the even odds."""
 BATCH = 32
 """Candidate calls evaluated at once (more are tried only if all of these fit)."""
 
@@ -97,6 +102,7 @@ class AdaptivePacer:
         most = room_for_calls(snapshot)
         forecast = self.models.forecast(snapshot)
         risk = state.risk * self.headroom_factor(snapshot)
+        release, forecast = self.calls_to_release(snapshot, forecast)
         calls = 0
         answers_per_call = float(forecast.new_call_answers[-1])
         batch_size = 4  # most ticks launch a few calls: try a few first
@@ -115,6 +121,8 @@ class AdaptivePacer:
             "agents_free_soon": float(forecast.surplus[-1]),
             "target_abandon": self.target_abandon_rate(snapshot),
         }
+        if release:
+            detail["released"] = release
         if calls > 0:
             reason = Reason.FORECAST
         elif snapshot.customers_waiting_s:
@@ -123,7 +131,31 @@ class AdaptivePacer:
             reason = Reason.NO_READY_AGENTS
         else:
             reason = Reason.ENOUGH_IN_FLIGHT
-        return within_limits(snapshot, calls, reason, detail, state)
+        return within_limits(snapshot, calls, reason, detail, state, release)
+
+    def calls_to_release(self, snapshot: Snapshot, forecast: Forecast) -> tuple[int, Forecast]:
+        """How many of the longest-ringing calls to hang up, and the forecast without them.
+
+        Longest-ringing first (the least likely to answer): each goes while the abandons it would
+        add, its own and those it causes among the others, per answer it would bring exceed
+        `RELEASE_ABOVE`. The first worth keeping stops the search: younger calls answer more.
+        """
+        ages = releasable_ages(snapshot)
+        if not ages:
+            return 0, forecast
+        abandons = forecast.ringing_abandons()
+        released = 0
+        for age in ages:
+            answers, variance = self.models.ringing_call(age, forecast)
+            if abandons <= RELEASE_ABOVE * float(answers[-1]):
+                break  # no call adds more abandons than all of them together: cheaply kept
+            without = forecast.without_ringing(answers, variance)
+            abandons_without = without.ringing_abandons()
+            if answers[-1] <= 0 or (abandons - abandons_without) / float(answers[-1]) <= RELEASE_ABOVE:
+                break
+            released += 1
+            forecast, abandons = without, abandons_without
+        return released, forecast
 
     def headroom_factor(self, snapshot: Snapshot) -> float:
         """How much of the learned risk to take now, from the abandons left before the hard cap.

@@ -45,6 +45,9 @@ class Decision:
     launch_spacing_s: float = 0.05
     state: Any = None
     """The pacer's state after this decision; pass it back on the next call."""
+    release: int = 0
+    """Hang up this many of the longest-ringing unanswered calls, among those that have rung
+    `release_after_s`: if they answered now, no agent would most likely be free for them."""
 
     def with_calls(self, calls: int, reason: Reason) -> Decision:
         return replace(self, calls=calls, reason=reason)
@@ -53,4 +56,6 @@ class Decision:
         """One line for a wallboard: "forecast: 3 calls (free_agents=2.4, margin=0.8)"."""
         numbers = ", ".join(f"{name}={value:.3g}" for name, value in self.detail.items())
         text = f"{self.reason.value}: {self.calls} call{'s' if self.calls != 1 else ''}"
+        if self.release:
+            text += f", {self.release} released"
         return f"{text} ({numbers})" if numbers else text

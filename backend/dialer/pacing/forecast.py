@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from dialer.pacing.snapshot import Snapshot
+from dialer.pacing.snapshot import Learned, Snapshot
 
 MIN_SAMPLES = 20
 """Below this many talk samples, talk time is an exponential with a blended mean."""
@@ -35,9 +35,27 @@ PRIOR_ANSWER_RATE = 0.5
 """Deliberately high: believing more calls will answer launches fewer of them."""
 
 
-def answer_rate(recent_answers: int, recent_attempts: int) -> float:
-    """Answer rate shrunk towards a pessimistic prior while few attempts have finished."""
-    return (recent_answers + PRIOR_ANSWER_RATE * PRIOR_WEIGHT) / (recent_attempts + PRIOR_WEIGHT)
+RATE_ITERATIONS = 4
+"""Fixed-point steps of the answer rate with released calls (it moves < 0.1 % after the fourth)."""
+
+
+def answer_rate(recent_answers: int, recent_attempts: int, later_share: np.ndarray | None = None) -> float:
+    """Answer rate shrunk towards a pessimistic prior while few attempts have finished.
+
+    `later_share`: for each recent call the dialer hung up while it rang, the share of answers
+    that come after the time it had rung. Counting those calls as unanswered would understate
+    the rate (and make the pacer bolder); each counts instead as the chance it would still have
+    answered, `rate x later / (1 - rate x (1 - later))`, which depends on the rate: a few
+    fixed-point steps, from below.
+    """
+    rate = (recent_answers + PRIOR_ANSWER_RATE * PRIOR_WEIGHT) / (recent_attempts + PRIOR_WEIGHT)
+    if later_share is None or not len(later_share):
+        return rate
+    for _ in range(RATE_ITERATIONS):
+        would_have = rate * later_share / np.maximum(1.0 - rate * (1.0 - later_share), 1e-9)
+        rate = (recent_answers + float(would_have.sum()) + PRIOR_ANSWER_RATE * PRIOR_WEIGHT) / (
+            recent_attempts + PRIOR_WEIGHT)
+    return rate
 
 
 class AgeTable:
@@ -114,11 +132,11 @@ class RingModel:
         memo = self._cdf_memo
         if memo is not None and memo[0] is t:
             return memo[1]
-        values = self._cdf(t)
+        values = self.unmemoised_cdf(t)
         self._cdf_memo = (t, values)
         return values
 
-    def _cdf(self, t: np.ndarray) -> np.ndarray:
+    def unmemoised_cdf(self, t: np.ndarray) -> np.ndarray:
         prior = np.clip(t / self.timeout, 0.0, 1.0)
         n = len(self.sorted)
         if n == 0:
@@ -130,8 +148,8 @@ class RingModel:
         """Expected answers of calls ringing for `ages`, and their variance, by each horizon."""
         if self._table is None or self._table[0] is not horizons:
             grid = np.arange(0.0, self.timeout + RING_STEP_S, RING_STEP_S)
-            before = self._cdf(grid)
-            self._table = (horizons, before, self._cdf(grid[:, None] + horizons[None, :]) - before[:, None])
+            before = self.unmemoised_cdf(grid)
+            self._table = (horizons, before, self.unmemoised_cdf(grid[:, None] + horizons[None, :]) - before[:, None])
         _, before, gained = self._table
         index = np.minimum((ages / RING_STEP_S).astype(np.intp), len(before) - 1)
         answers = rate * gained[index] / np.maximum(1.0 - rate * before[index], 1e-9)[:, None]
@@ -169,6 +187,20 @@ class Forecast:
     answer_rate: float
     demand: np.ndarray
     """Expected answers by each horizon of the calls ringing now."""
+
+    def without_ringing(self, answers: np.ndarray, variance: np.ndarray) -> Forecast:
+        """The forecast had one ringing call (its expected answers and their variance by each
+        horizon, from `ForecastModels.ringing_call`) been hung up."""
+        return Forecast(self.horizons, self.surplus + answers, np.maximum(self.variance - variance, 0.0),
+                        self.new_call_answers, self.answer_rate, self.demand - answers)
+
+    def ringing_abandons(self) -> float:
+        """`expected_abandons` of no new call: those among the calls ringing now (half the work)."""
+        demand = self.demand
+        demand_before = np.concatenate(([0.0], demand[:-1]))
+        left = self.surplus + demand - demand_before
+        lost = normal_below((0.5 - left) / np.sqrt(np.maximum(self.variance, MIN_VARIANCE)))
+        return float(((demand - demand_before) * lost).sum())
 
     def expected_abandons(self, calls: np.ndarray) -> np.ndarray:
         """Expected abandons over the horizon among all calls if `calls` more are launched now.
@@ -210,6 +242,7 @@ class ForecastModels:
         self._wrap: tuple[Any, WrapUpModel, dict[Any, AgeTable]] | None = None
         self._ring: tuple[Any, RingModel] | None = None
         self._horizons: tuple[float, np.ndarray] | None = None
+        self._rate: tuple[Any, float] | None = None
 
     @staticmethod
     def _key(samples: tuple[float, ...], answers: int) -> Any:
@@ -238,6 +271,24 @@ class ForecastModels:
         if self._ring is None or self._ring[0] != key:
             self._ring = (key, RingModel(samples, timeout))
         return self._ring[1]
+
+    def answer_rate(self, learned: Learned, ring: RingModel) -> float:
+        """`answer_rate` of the recent attempts, remembered while the same released ages come in
+        (the simulator hands over the same tuple until one changes)."""
+        released = learned.released_ages_s
+        if not released:
+            return answer_rate(learned.recent_answers, learned.recent_attempts)
+        key = (id(released), released, learned.recent_answers, learned.recent_attempts, id(ring))
+        if self._rate is None or self._rate[0] != key:
+            later = 1.0 - ring.unmemoised_cdf(np.asarray(released, dtype=float))
+            self._rate = (key, answer_rate(learned.recent_answers, learned.recent_attempts, later))
+        return self._rate[1]
+
+    def ringing_call(self, age_s: float, forecast: Forecast) -> tuple[np.ndarray, np.ndarray]:
+        """Expected answers by each horizon of one call ringing for `age_s`, and their variance,
+        with the models of the last `forecast`."""
+        assert self._ring is not None, "forecast() first"
+        return self._ring[1].answer_sums(np.asarray([age_s], dtype=float), forecast.horizons, forecast.answer_rate)
 
     def horizons(self, ring_timeout_s: float) -> np.ndarray:
         """The grid of times at which a call launched now could answer."""
@@ -274,8 +325,8 @@ class ForecastModels:
                 done, spread = tables["table"].sums(elapsed)
                 surplus += done
                 variance += spread
-        rate = answer_rate(learned.recent_answers, learned.recent_attempts)
         ring = self.ring(learned.time_to_answer_s, settings.ring_timeout_s, answered)
+        rate = self.answer_rate(learned, ring)
         demand = np.zeros(len(horizons))
         if snapshot.calls_ringing_s:
             answers, spread = ring.answer_sums(np.asarray(snapshot.calls_ringing_s), horizons, rate)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from dialer.pacing.decision import Decision, Reason
-from dialer.pacing.snapshot import Snapshot
+from dialer.pacing.snapshot import LEGAL_MIN_RING_S, CampaignSettings, Snapshot
 
 
 def abandon_cap_reached(snapshot: Snapshot) -> bool:
@@ -37,6 +37,21 @@ def attempts_allowed_now(snapshot: Snapshot) -> int | None:
     return max(0, limit - snapshot.attempts_last_5s)
 
 
+def release_after_s(settings: CampaignSettings) -> float | None:
+    """How long a call must ring before the dialer may hang it up: the campaign's setting, never
+    less than the law's minimum; None if the campaign lets every call ring to its timeout."""
+    after = settings.release_after_s
+    return None if after is None else max(after, LEGAL_MIN_RING_S)
+
+
+def releasable_ages(snapshot: Snapshot) -> list[float]:
+    """Ages of the ringing calls a pacer may hang up now, longest-ringing first."""
+    after = release_after_s(snapshot.settings)
+    if after is None:
+        return []
+    return sorted((age for age in snapshot.calls_ringing_s if age >= after), reverse=True)
+
+
 def room_for_calls(snapshot: Snapshot) -> int:
     """The most calls `within_limits` would let through now (cheap, for pacers that search)."""
     if snapshot.agents_active == 0:
@@ -56,6 +71,7 @@ def within_limits(
     reason: Reason,
     detail: Mapping[str, float] | None = None,
     state: Any = None,
+    release: int = 0,
 ) -> Decision:
     """Cut a pacer's wish down to what the campaign allows, saying which limit cut it."""
     settings = snapshot.settings
@@ -63,7 +79,8 @@ def within_limits(
     if settings.max_attempts_per_5s:
         # Spread a full allowance over the 5 s window rather than sending it at once.
         spacing = max(spacing, min(1.0, 5.0 / settings.max_attempts_per_5s))
-    decision = Decision(max(0, int(wanted)), reason, dict(detail or {}), spacing, state)
+    release = min(max(0, int(release)), len(releasable_ages(snapshot)))
+    decision = Decision(max(0, int(wanted)), reason, dict(detail or {}), spacing, state, release)
     if snapshot.agents_active == 0:
         return decision.with_calls(0, Reason.NO_ACTIVE_AGENTS)
     if abandon_cap_reached(snapshot):

@@ -12,6 +12,9 @@ from datetime import datetime
 
 LEGAL_WAIT_S = 2.0
 """FCC and Ofcom: a live person must reach an agent within 2 s of answering, or the call is abandoned."""
+LEGAL_MIN_RING_S = 15.0
+"""FCC (47 CFR 64.1200(a)(6): 15 s or four rings) and Ofcom: an unanswered call rings at least this
+long before the caller may hang it up."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class CampaignSettings:
     """An answered customer with no agent after this long is abandoned (the law's 2 s)."""
     launch_spacing_s: float = 0.05
     """Gap between originates of one decision, so that 40 calls are not sent in one burst."""
+    release_after_s: float | None = LEGAL_MIN_RING_S
+    """A pacer may hang up an unanswered call that has rung this long when its answer would most
+    likely find no agent; None: never (each call rings to `ring_timeout_s`). Never below the law's."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,9 @@ class Learned:
     """Finished attempts (answered or failed) over which `recent_answers` was counted."""
     recent_answers: int = 0
     """Of those, answered by a person. Recent, so that a drifting answer rate is followed."""
+    released_ages_s: tuple[float, ...] = ()
+    """Of those, the ones the dialer hung up while they rang (`release_after_s`): how long each
+    had rung. They are unanswered, but some would have answered: the answer rate counts them so."""
     time_to_answer_s: tuple[float, ...] = ()
     """Ring time of recent answered calls."""
     talk_s: tuple[float, ...] = ()

@@ -80,3 +80,19 @@ def test_files_must_be_json_with_unique_names(tmp_path: Path) -> None:
     twice.write_text(json.dumps([ISSUE_EXAMPLE, ISSUE_EXAMPLE]))
     with pytest.raises(ScenarioError, match="unique"):
         load_scenarios(twice)
+
+
+def test_release_after_is_optional_never_below_the_law_and_may_be_switched_off() -> None:
+    from dialer.pacing.simulation.scenario import scenario_from_dict as load
+
+    base = {
+        "name": "R", "agents": 2, "hours": 1, "warmup_min": 0, "seeds": [1], "answer_prob": 0.3,
+        "time_to_answer_s": {"dist": "constant", "value": 5}, "ring_timeout_s": 25,
+        "talk_s": {"dist": "constant", "value": 60}, "wrap_s": {"dist": "constant", "value": 5},
+        "max_lines_per_agent": 2, "abandon_cap": 0.03, "abandon_after_s": 2,
+    }
+    assert load(base).release_after_s == 15.0
+    assert load({**base, "release_after_s": None}).release_after_s is None
+    assert load({**base, "release_after_s": 20}).release_after_s == 20.0
+    with pytest.raises(ScenarioError, match=r"R\.release_after_s: must be >= 15"):
+        load({**base, "release_after_s": 10})

@@ -114,3 +114,42 @@ class _Flood:
         from dialer.pacing.decision import Decision
 
         return Decision(min(10 * snapshot.agents_ready, lines_free(snapshot)), Reason.FORECAST)
+
+
+def test_the_adaptive_pacer_releases_calls_only_after_the_legal_ring_and_says_what_it_cost() -> None:
+    scenario = scenario_from_dict({**BASE, "hours": 1})
+    metrics = simulate(scenario, 2, pacer_named("adaptive"))
+    assert metrics.released > 0
+    assert 0 < metrics.answers_forgone < metrics.released  # most released calls would not have answered
+    assert metrics.forgone_share < 0.15
+    never = simulate(scenario_from_dict({**BASE, "hours": 1, "release_after_s": None}), 2, pacer_named("adaptive"))
+    assert never.released == never.answers_forgone == 0
+    # Nothing else releases: a progressive shift rings every call out.
+    assert simulate(scenario, 2, pacer_named("progressive")).released == 0
+
+
+def test_a_released_call_never_answers_afterwards() -> None:
+    scenario = scenario_from_dict({**BASE, "hours": 0.5, "warmup_min": 0})
+    simulation = Simulation(scenario, 4, _ReleaseAll())
+    metrics = simulation.run()
+    assert metrics.released > 100
+    ages = simulation._recent_released_ages()
+    assert ages and all(15.0 <= age < 16.0 for age in ages)  # at the first tick past the legal 15 s
+    # Answers come up to 20 s after the launch in this world; none may come from a released call.
+    assert max(simulation.samples["tta"]) < 16.0
+
+
+class _ReleaseAll:
+    """Progressive, and every call that has rung 15 s is hung up at once."""
+
+    name = "release-all"
+
+    def initial_state(self) -> None:
+        return None
+
+    def calls_to_launch(self, snapshot, state=None):
+        from dialer.pacing.decision import Reason
+        from dialer.pacing.limits import progressive_calls, releasable_ages, within_limits
+
+        return within_limits(snapshot, progressive_calls(snapshot), Reason.FORECAST,
+                             release=len(releasable_ages(snapshot)))

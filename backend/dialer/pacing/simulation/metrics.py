@@ -35,6 +35,16 @@ class RunMetrics:
     answered: int
     abandoned: int
     attempts: int
+    released: int = 0
+    """Calls the pacer hung up while they rang (after the legal minimum ring)."""
+    answers_forgone: int = 0
+    """Of those, the ones that would have answered (only a simulation knows)."""
+
+    @property
+    def forgone_share(self) -> float:
+        """Answers lost to releasing, as a share of the answers there would have been."""
+        would_have = self.answered + self.answers_forgone
+        return self.answers_forgone / would_have if would_have else 0.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Summary:
     idle_p90_s: Spread
     wait_p95_s: Spread
     calls_per_agent_hour: Spread
+    forgone: Spread
 
     @classmethod
     def of(cls, runs: Sequence[RunMetrics]) -> Summary:
@@ -70,6 +81,7 @@ class Summary:
             idle_p90_s=Spread.of([r.idle_p90_s for r in runs]),
             wait_p95_s=Spread.of([r.wait_p95_s for r in runs]),
             calls_per_agent_hour=Spread.of([r.calls_per_agent_hour for r in runs]),
+            forgone=Spread.of([r.forgone_share for r in runs]),
         )
 
     def as_json(self) -> dict[str, float]:

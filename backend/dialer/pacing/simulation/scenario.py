@@ -2,7 +2,9 @@
 
 The format is the one in issue 5 (agents, hours, warm-up, seeds, answer probability constant or
 piecewise linear over the shift, time to answer, ring timeout, talk, wrap-up, optional patience
-and pauses, lines per agent, abandon cap and delay). `max_attempts_per_5s` is an optional extra.
+and pauses, lines per agent, abandon cap and delay). `max_attempts_per_5s` and
+`release_after_s` (how long a call rings before the pacer may hang it up: at least the law's
+15 s, or null for never; 15 by default, as the engine) are optional extras.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from dialer.pacing.simulation.distributions import Distribution, ScenarioError, parse_distribution
+from dialer.pacing.snapshot import LEGAL_MIN_RING_S
 
 _REQUIRED = (
     "name", "agents", "hours", "warmup_min", "seeds", "answer_prob", "time_to_answer_s",
     "ring_timeout_s", "talk_s", "wrap_s", "max_lines_per_agent", "abandon_cap", "abandon_after_s",
 )
-_OPTIONAL = ("patience_s", "pauses", "max_attempts_per_5s")
+_OPTIONAL = ("patience_s", "pauses", "max_attempts_per_5s", "release_after_s")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Scenario:
     patience_s: Distribution | None = None
     pauses: Pauses | None = None
     max_attempts_per_5s: int | None = None
+    release_after_s: float | None = LEGAL_MIN_RING_S
 
     @property
     def duration_s(self) -> float:
@@ -127,6 +131,10 @@ def scenario_from_dict(data: Any) -> Scenario:
     max_attempts = None
     if "max_attempts_per_5s" in data:
         max_attempts = int(_number(data, "max_attempts_per_5s", where, low=1, integer=True))
+    release_after: float | None = LEGAL_MIN_RING_S
+    if "release_after_s" in data:
+        release_after = None if data["release_after_s"] is None else float(
+            _number(data, "release_after_s", where, low=LEGAL_MIN_RING_S))
     return Scenario(
         name=data["name"],
         agents=int(_number(data, "agents", where, low=1, integer=True)),
@@ -144,6 +152,7 @@ def scenario_from_dict(data: Any) -> Scenario:
         patience_s=parse_distribution(data["patience_s"], f"{where}.patience_s") if "patience_s" in data else None,
         pauses=pauses,
         max_attempts_per_5s=max_attempts,
+        release_after_s=release_after,
     )
 
 

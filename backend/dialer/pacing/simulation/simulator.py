@@ -16,6 +16,7 @@ from collections import deque
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from dialer.pacing.limits import release_after_s
 from dialer.pacing.oracle import Foresight
 from dialer.pacing.pacer import Pacer
 from dialer.pacing.simulation.metrics import RunMetrics, percentile
@@ -42,7 +43,7 @@ class Contact:
 
 
 class _Call:
-    __slots__ = ("contact", "launched_at", "answer_at", "answered_at", "abandoned", "done", "risk")
+    __slots__ = ("contact", "launched_at", "answer_at", "answered_at", "abandoned", "done", "released")
 
     def __init__(self, contact: Contact, launched_at: float, answer_at: float | None):
         self.contact = contact
@@ -51,6 +52,7 @@ class _Call:
         self.answered_at = 0.0
         self.abandoned = False
         self.done = False
+        self.released = False
 
 
 class _Agent:
@@ -95,11 +97,15 @@ class Simulation:
         self.samples = {name: deque(maxlen=SAMPLES_KEPT) for name in ("tta", "talk", "wrap")}
         self.sample_tuples: dict[str, tuple[float, ...]] = {name: () for name in self.samples}
         self.attempts_total = self.answers_total = self.abandons_total = 0
+        self.released_ages: deque[tuple[int, float]] = deque()
+        """(attempts_total when it finished, age) of each released call among the recent attempts."""
+        self.released_tuple: tuple[float, ...] | None = ()
         # Measurement after warm-up.
         self.talk_time = 0.0
         self.idle_gaps: list[float] = []
         self.waits: list[float] = []
         self.measured_answers = self.measured_abandons = self.measured_connects = self.measured_attempts = 0
+        self.measured_released = self.measured_forgone = 0
         self.settings = CampaignSettings(
             abandon_cap=scenario.abandon_cap,
             max_lines=int(scenario.max_lines_per_agent * scenario.agents),
@@ -108,6 +114,7 @@ class Simulation:
             predicted_talk_s=scenario.talk_s.mean,
             default_wrap_up_s=scenario.wrap_s.mean,
             abandon_after_s=scenario.abandon_after_s,
+            release_after_s=scenario.release_after_s,
         )
         if scenario.pauses:
             for index, agent in enumerate(self.agents):
@@ -130,6 +137,8 @@ class Simulation:
             decision = self.pacer.calls_to_launch(snapshot, self.foresight() if clairvoyant else state)
             if not clairvoyant:
                 state = decision.state
+            if decision.release:
+                self._release(decision.release)
             for i in range(decision.calls):
                 self._launch(tick + i * decision.launch_spacing_s)
             tick += self.tick_s
@@ -168,6 +177,7 @@ class Simulation:
             learned=Learned(
                 recent_attempts=len(self.recent),
                 recent_answers=self.recent_answers,
+                released_ages_s=self._recent_released_ages(),
                 time_to_answer_s=self._samples("tta"),
                 talk_s=self._samples("talk"),
                 wrap_up_s=self._samples("wrap"),
@@ -179,6 +189,15 @@ class Simulation:
                 abandons_total=self.abandons_total,
             ),
         )
+
+    def _recent_released_ages(self) -> tuple[float, ...]:
+        released = self.released_ages
+        while released and released[0][0] <= self.attempts_total - RECENT_ATTEMPTS:
+            released.popleft()
+            self.released_tuple = None
+        if self.released_tuple is None:
+            self.released_tuple = tuple([age for _, age in released])
+        return self.released_tuple
 
     def _samples(self, name: str) -> tuple[float, ...]:
         cached = self.sample_tuples[name]
@@ -241,6 +260,22 @@ class Simulation:
         else:
             self._at(at + delay, ANSWER, call)
 
+    def _release(self, count: int) -> None:
+        """Hang up the `count` longest-ringing calls of those the pacer may release, as the engine does."""
+        now, after = self.now, release_after_s(self.settings)
+        if after is None:
+            return
+        oldest = sorted(((at, call) for call, at in self.ringing.items() if now - at >= after), key=lambda e: e[0])
+        for at, call in oldest[:count]:
+            del self.ringing[call]
+            call.released = True
+            self._finished_attempt(False)
+            self.released_ages.append((self.attempts_total, now - at))
+            self.released_tuple = None
+            if at >= self.warmup:
+                self.measured_released += 1
+                self.measured_forgone += call.answer_at is not None
+
     def _finished_attempt(self, answered: bool) -> None:
         self.attempts_total += 1
         if len(self.recent) == RECENT_ATTEMPTS and self.recent[0]:
@@ -249,10 +284,14 @@ class Simulation:
         self.recent_answers += answered
 
     def _on_ring_out(self, call: _Call) -> None:
+        if call.released:
+            return
         del self.ringing[call]
         self._finished_attempt(False)
 
     def _on_answer(self, call: _Call) -> None:
+        if call.released:
+            return
         now = self.now
         del self.ringing[call]
         self._finished_attempt(True)
@@ -389,6 +428,8 @@ class Simulation:
             answered=answered,
             abandoned=self.measured_abandons,
             attempts=self.measured_attempts,
+            released=self.measured_released,
+            answers_forgone=self.measured_forgone,
         )
 
 
