@@ -46,6 +46,9 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
     Field("max_lines", "Most simultaneous lines", "int", min=1, max=10000, section="Pacing"),
     Field("predicted_talk_s", "Expected talk time", "int", min=1, max=7200, unit="s", modes=PRED,
           section="Pacing"),
+    Field("release_ringing", "Hang up ringing calls no agent would take", "bool", modes=PRED, section="Pacing",
+          help="Only after 15 s of ringing (the FCC's and Ofcom's minimum), and only when the answer would "
+               "more likely be abandoned than served; the contact is retried as unanswered. Adaptive pacer."),
     Field("no_agent_action", "Answered but no agent free", "choice",
           choices=tuple(a.value for a in NoAgentAction), modes=PRED, section="No free agent",
           help="hold: play the message and music, wait up to the maximum; hangup: abandon at once."),

@@ -19,12 +19,15 @@ from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.engine.contact_feed import PreparedCall
 from dialer.engine.state import EngineState
 from dialer.models.enums import AgentState, CallOutcome, ContactStatus, NoAgentAction
+from dialer.pacing.limits import release_after_s
 from dialer.scheduling.retry import AttemptResult, ContactState, reschedule
 from dialer.telephony.port import FailReason, LegAnswered, LegFailed, LegHungUp, LegKind, LegRinging, \
     MachineDetected, MachineVerdict, OriginateRequest
 
 log = logging.getLogger(__name__)
 
+RELEASED_TEXT = "released by the dialer"
+"""How a released call's hang-up cause reads in the record (a restarted engine finds them by it)."""
 AGENT_RING_S = 15.0  # a per-call agent's phone rings this long before the call goes to another
 
 _FAIL_OUTCOME = {
@@ -70,6 +73,10 @@ class CallFlow:
         call = self.s.calls.get(event.leg_id)
         if call is None or call.answered_at is not None:
             return
+        if call.released_after_s is not None:
+            # Answered as our hang-up was on its way: a person is on the line after all, and the
+            # hang-up will drop them. It counts as what it is, an abandon, not an unanswered call.
+            call.released_after_s, call.outcome = None, None
         call.answered_at = event.at
         self.s.writer.attempt(call.attempt_id, answered_at=event.at)
         self.s.writer.event(event.at, "answered", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
@@ -100,7 +107,9 @@ class CallFlow:
         if call is None:
             return
         call.outcome = call.outcome or _FAIL_OUTCOME[event.reason]
-        call.cause, call.cause_text = event.cause, event.cause_text
+        call.cause = event.cause
+        if call.released_after_s is None:
+            call.cause_text = event.cause_text
         self._end(call, event.at)
 
     def on_failed_locally(self, call: CustomerCall, at: datetime) -> None:
@@ -111,7 +120,9 @@ class CallFlow:
         call = self.s.calls.get(event.leg_id)
         if call is None:
             return
-        call.cause, call.cause_text = event.cause, event.cause_text
+        call.cause = event.cause
+        if call.released_after_s is None:
+            call.cause_text = event.cause_text
         if call.state is CallState.BRIDGED:
             call.outcome = CallOutcome.ANSWERED
         elif call.outcome is None:
@@ -152,6 +163,29 @@ class CallFlow:
             self.on_failed_locally(call, self.s.clock())
             return exc
         return None
+
+    def release_ringing(self, rt: CampaignRuntime, count: int, now: datetime) -> int:
+        """Hang up the `count` longest-ringing unanswered calls of the campaign that have rung the
+        campaign's release time (never less than the law's 15 s, counted from the PBX's ringing
+        event, not from the originate); returns how many. The contact is retried as unanswered."""
+        after = release_after_s(rt.config.settings)
+        if after is None or count <= 0:
+            return 0
+        rung = [c for c in self.s.calls.values()
+                if c.campaign_id == rt.campaign_id and c.state is CallState.RINGING and c.ringing_at is not None
+                and c.answered_at is None and c.released_after_s is None
+                and (now - c.ringing_at).total_seconds() >= after]
+        rung.sort(key=lambda c: c.originated_at or c.ringing_at or now)
+        for call in rung[:count]:
+            assert call.ringing_at is not None
+            call.released_after_s = (now - call.ringing_at).total_seconds()
+            call.outcome = CallOutcome.NO_ANSWER
+            call.cause_text = (f"{RELEASED_TEXT} after {call.released_after_s:.0f} s ringing: "
+                               "no agent would have been free")
+            self.s.writer.event(now, "released", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                                channel_id=call.call_id, rang_s=round(call.released_after_s, 1))
+            self._spawn(self.s.port.hangup(call.call_id))
+        return min(count, len(rung))
 
     # -- connecting --------------------------------------------------------------------------
 

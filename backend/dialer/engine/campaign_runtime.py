@@ -21,7 +21,7 @@ from dialer.models import Campaign
 from dialer.models.enums import AbandonWindow, AgentState, CampaignMode, NoAgentAction, PrivateNumbers
 from dialer.pacing.decision import Decision, Reason
 from dialer.pacing.pacer import Pacer, pacer_named, resumed_state
-from dialer.pacing.snapshot import CampaignSettings, Learned, Snapshot, WrapUp
+from dialer.pacing.snapshot import LEGAL_MIN_RING_S, CampaignSettings, Learned, Snapshot, WrapUp
 from dialer.stats.abandon import adjusted_abandoned
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,8 @@ class CampaignConfig:
                 abandon_cap=campaign.abandon_cap_pct / 100.0, max_lines=campaign.max_lines,
                 max_attempts_per_5s=campaign.max_attempts_per_5s or None, ring_timeout_s=ring,
                 predicted_talk_s=float(campaign.predicted_talk_s), default_wrap_up_s=float(campaign.wrap_up_s),
-                calls_per_agent=calls_per_agent),
+                calls_per_agent=calls_per_agent,
+                release_after_s=LEGAL_MIN_RING_S if campaign.release_ringing else None),
             abandon_window=OFCOM_WINDOW if campaign.abandon_window is AbandonWindow.HOURS_24 else FCC_WINDOW,
             no_agent_action=campaign.no_agent_action, hold_message=campaign.hold_message,
             hold_music_class=campaign.hold_music_class or "default", max_wait_s=float(campaign.max_wait_s),
@@ -106,6 +107,9 @@ class CampaignConfig:
 @dataclass
 class LearnedCounters:
     recent: deque[bool] = field(default_factory=lambda: deque(maxlen=RECENT))  # answered by a person?
+    # Beside each: how long it had rung if the pacer hung it up unanswered (else None); the answer
+    # rate counts those as the answers they might have been.
+    recent_released: deque[float | None] = field(default_factory=lambda: deque(maxlen=RECENT))
     time_to_answer: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
     talk: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
     wrap: deque[float] = field(default_factory=lambda: deque(maxlen=SAMPLES))
@@ -138,6 +142,7 @@ class LearnedCounters:
     def learned(self, now: datetime) -> Learned:
         live, abandons = self.window_counts(now)
         return Learned(recent_attempts=len(self.recent), recent_answers=sum(self.recent),
+                       released_ages_s=tuple(age for age in self.recent_released if age is not None),
                        time_to_answer_s=tuple(self.time_to_answer), talk_s=tuple(self.talk),
                        wrap_up_s=tuple(self.wrap), live_answers_in_window=round(live),
                        abandons_in_window=round(abandons), attempts_total=self.attempts_total,
@@ -225,6 +230,10 @@ class CampaignRuntime:
         c = self.counters
         c.attempts_total += 1
         c.recent.append(answered_by_person)
+        released = call.released_after_s
+        if released is not None and call.originated_at and call.ringing_at:
+            released += (call.ringing_at - call.originated_at).total_seconds()  # the pacer's ages count from the originate
+        c.recent_released.append(released)
         if answered_by_person and call.answered_at and call.originated_at:
             c.time_to_answer.append((call.answered_at - call.originated_at).total_seconds())
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 from dialer.engine.agent_flow import AgentError, AgentFlow
-from dialer.engine.call_flow import CallFlow
+from dialer.engine.call_flow import RELEASED_TEXT, CallFlow
 from dialer.engine.calls import CallState, CustomerCall
 from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, reason_text
 from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
@@ -203,10 +203,13 @@ class Engine:
         rows = await (CallAttempt.filter(campaign_id=campaign_id, direction=CallDirection.OUTBOUND,
                                          originated_at__gte=since, ended_at__not_isnull=True)
                       .order_by("-id").limit(counters.recent.maxlen or 0)
-                      .values_list("originated_at", "answered_at", "outcome", "talk_s", "wrap_up_s"))
-        for originated, answered, outcome, talk, wrap in reversed(rows):  # oldest first, as they came
+                      .values_list("originated_at", "answered_at", "outcome", "talk_s", "wrap_up_s", "ended_at",
+                                   "hangup_cause_text"))
+        for originated, answered, outcome, talk, wrap, ended, cause_text in reversed(rows):  # oldest first
             person = answered is not None and outcome != CallOutcome.MACHINE
             counters.recent.append(person)
+            released = not person and (cause_text or "").startswith(RELEASED_TEXT)
+            counters.recent_released.append((ended - originated).total_seconds() if released else None)
             if person:
                 counters.time_to_answer.append((answered - originated).total_seconds())
             if talk is not None:
@@ -233,6 +236,8 @@ class Engine:
             return
         snapshot = rt.snapshot(now, self.s.agents.values(), self.s.calls.values())
         decision = rt.decide(snapshot)
+        if decision.release:
+            self.calls.release_ringing(rt, decision.release, now)
         text = reason_text(decision)
         rt.not_dialing = [text] if text else []
         if rt.contacts_exhausted:

@@ -126,6 +126,8 @@ class Campaign(Model):
     max_attempts_per_5s = fields.IntField(db_default=20)
     max_lines = fields.IntField(db_default=30)
     predicted_talk_s = fields.IntField(db_default=120)
+    # The pacer may hang up a call that has rung the law's 15 s when no agent would be free for it.
+    release_ringing = fields.BooleanField(db_default=True)
     wrap_up_s = fields.IntField(db_default=10)
     auto_end_wrap_up = fields.BooleanField(db_default=True)
     # No free agent for an answered customer
