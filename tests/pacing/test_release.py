@@ -1,5 +1,5 @@
 """Hanging up a ringing call no agent will take: only after the law's 15 s, only when its answer
-would more likely be abandoned than served, and counted so that the answer rate stays true."""
+would almost surely be abandoned, and counted so that the answer rate stays true."""
 
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ def test_a_call_an_agent_is_free_for_rings_on() -> None:
 
 def test_the_longest_ringing_go_first_and_only_as_many_as_are_too_many() -> None:
     old = [15.5, 16.5, 17.5, 18.5, 19.5, 20.5]
-    # Two agents ready, six old calls and six younger ones (more likely to answer): some old
-    # ones are worth keeping, not all; with fewer younger calls, all of them are.
-    released = release(snapshot(ready=2, on_call=BUSY, ringing=old + [10.0] * 6))
+    # Two agents ready, six old calls and fourteen younger ones (more likely to answer): the
+    # longest-ringing old ones go, the others are worth keeping; with fewer younger calls, all are.
+    released = release(snapshot(ready=2, on_call=BUSY, ringing=old + [10.0] * 14))
     assert 1 <= released <= 5
-    assert release(snapshot(ready=2, on_call=BUSY, ringing=old + [10.0] * 2)) == 0
+    assert release(snapshot(ready=2, on_call=BUSY, ringing=old + [10.0] * 6)) == 0
     assert release(snapshot(on_call=BUSY, ringing=old)) == 6
 
 

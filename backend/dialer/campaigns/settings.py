@@ -48,7 +48,7 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
           section="Pacing"),
     Field("release_ringing", "Hang up ringing calls no agent would take", "bool", modes=PRED, section="Pacing",
           help="Only after 15 s of ringing (the FCC's and Ofcom's minimum), and only when the answer would "
-               "more likely be abandoned than served; the contact is retried as unanswered. Adaptive pacer."),
+               "almost surely find no agent; the contact is retried as unanswered. Adaptive pacer."),
     Field("no_agent_action", "Answered but no agent free", "choice",
           choices=tuple(a.value for a in NoAgentAction), modes=PRED, section="No free agent",
           help="hold: play the message and music, wait up to the maximum; hangup: abandon at once."),
