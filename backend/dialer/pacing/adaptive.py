@@ -7,9 +7,10 @@ given each call's age); see `forecast.py`. The k-th new call is launched if the 
 (its own, and those it causes among calls already ringing), per answer it brings, stay under
 `risk`. A call that has rung the legal minimum (15 s) is hung up when its answer would almost
 surely be abandoned (`RELEASE_ABOVE`): the law counts the abandon, not the unanswered call, and
-most such calls would not have answered anyway. The bound is learned: a Robbins-Monro step on each answered call moves it toward the
-abandon rate the budget allows, and the budget is a count over the compliance window, so a
-shift that already spent its abandons turns cautious and one that saved them spends a little more.
+most such calls would not have answered anyway. The bound is learned: a Robbins-Monro step on
+each answered call moves it toward the abandon rate the budget allows, and the budget is a count
+over the compliance window, so a shift that already spent its abandons turns cautious and one
+that saved them spends a little more.
 """
 
 from __future__ import annotations
@@ -149,8 +150,6 @@ class AdaptivePacer:
         released = 0
         for age in ages:
             answers, variance = self.models.ringing_call(age, forecast)
-            if abandons <= RELEASE_ABOVE * float(answers[-1]):
-                break  # no call adds more abandons than all of them together: cheaply kept
             without = forecast.without_ringing(answers, variance)
             abandons_without = without.ringing_abandons()
             if answers[-1] <= 0 or (abandons - abandons_without) / float(answers[-1]) <= RELEASE_ABOVE:

@@ -47,7 +47,7 @@ class Decision:
     """The pacer's state after this decision; pass it back on the next call."""
     release: int = 0
     """Hang up this many of the longest-ringing unanswered calls, among those that have rung
-    `release_after_s`: if they answered now, no agent would most likely be free for them."""
+    `release_after_s`: if they answered now, no agent would almost surely be free for them."""
 
     def with_calls(self, calls: int, reason: Reason) -> Decision:
         return replace(self, calls=calls, reason=reason)

@@ -174,6 +174,12 @@ def normal_below(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
 
 
+def no_agent_left(left: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    """Probability that no agent is left, the expected count being `left` with `variance`: normal
+    with a continuity correction (agents are whole), the variance floored at `MIN_VARIANCE`."""
+    return normal_below((0.5 - left) / np.sqrt(np.maximum(variance, MIN_VARIANCE)))
+
+
 @dataclass(frozen=True)
 class Forecast:
     """Agents' surplus at each horizon a new call could answer at, and what one new call adds."""
@@ -198,8 +204,7 @@ class Forecast:
         """`expected_abandons` of no new call: those among the calls ringing now (half the work)."""
         demand = self.demand
         demand_before = np.concatenate(([0.0], demand[:-1]))
-        left = self.surplus + demand - demand_before
-        lost = normal_below((0.5 - left) / np.sqrt(np.maximum(self.variance, MIN_VARIANCE)))
+        lost = no_agent_left(self.surplus + demand - demand_before, self.variance)
         return float(((demand - demand_before) * lost).sum())
 
     def expected_abandons(self, calls: np.ndarray) -> np.ndarray:
@@ -222,10 +227,8 @@ class Forecast:
         new_left = agents - demand_before - others * r_before
         old_left = new_left - np.minimum(k, 1) * r_before
         one = r_before * (1 - r_before)
-        new_spread = np.maximum(self.variance + others * one, MIN_VARIANCE)
-        old_spread = np.maximum(self.variance + k * one, MIN_VARIANCE)
-        new_lost = normal_below((0.5 - new_left) / np.sqrt(new_spread))
-        old_lost = normal_below((0.5 - old_left) / np.sqrt(old_spread))
+        new_lost = no_agent_left(new_left, self.variance + others * one)
+        old_lost = no_agent_left(old_left, self.variance + k * one)
         return (k * (r - r_before) * new_lost + (demand - demand_before) * old_lost).sum(axis=1)
 
 

@@ -40,8 +40,8 @@ class CampaignSettings:
     launch_spacing_s: float = 0.05
     """Gap between originates of one decision, so that 40 calls are not sent in one burst."""
     release_after_s: float | None = LEGAL_MIN_RING_S
-    """A pacer may hang up an unanswered call that has rung this long when its answer would most
-    likely find no agent; None: never (each call rings to `ring_timeout_s`). Never below the law's."""
+    """A pacer may hang up an unanswered call that has rung this long when its answer would almost
+    surely find no agent; None: never (each call rings to `ring_timeout_s`). Never below the law's."""
 
 
 @dataclass(frozen=True)
