@@ -54,9 +54,9 @@ async def test_the_longest_ringing_calls_past_fifteen_seconds_are_hung_up(sqlite
     await asyncio.sleep(0)
     assert port.hung_up == ["older", "old"]
     older = state.calls["older"]
-    assert older.outcome is CallOutcome.NO_ANSWER and older.released_after_s == 22.0
+    assert older.outcome is CallOutcome.NO_ANSWER and older.released_at == NOW
     assert older.cause_text.startswith(f"{RELEASED_TEXT} after 22 s ringing")
-    assert state.calls["just"].released_after_s is None
+    assert state.calls["just"].released_at is None
 
 
 async def test_ring_time_counts_from_the_pbx_ringing_not_from_the_originate(sqlite_db: str) -> None:
@@ -92,7 +92,7 @@ async def test_a_person_who_answered_as_the_hang_up_went_out_is_an_abandon(sqlit
     flow.release_ringing(state.campaigns[1], 1, NOW)
     flow.on_answered(LegAnswered("race", NOW + timedelta(seconds=0.01)))
     call = state.calls["race"]
-    assert call.outcome is None and call.released_after_s is None
+    assert call.outcome is None and call.released_at is None
     flow.on_hung_up(LegHungUp("race", NOW + timedelta(seconds=0.05), 16, "Normal Clearing"))
     assert call.outcome is CallOutcome.ABANDONED
     counters = state.campaigns[1].counters

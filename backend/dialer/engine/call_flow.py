@@ -41,6 +41,13 @@ _FAIL_OUTCOME = {
 }
 
 
+def _take_cause(call: CustomerCall, cause: int, cause_text: str) -> None:
+    """The PBX's hang-up cause; a call we released keeps our reason, which says why it ended."""
+    call.cause = cause
+    if call.released_at is None:
+        call.cause_text = cause_text
+
+
 def past_legal_wait(call: CustomerCall, rt: CampaignRuntime, now: datetime) -> bool:
     """Answered longer ago than the campaign's legal wait (2 s) with no agent: an abandon."""
     if call.answered_at is None:
@@ -73,10 +80,10 @@ class CallFlow:
         call = self.s.calls.get(event.leg_id)
         if call is None or call.answered_at is not None:
             return
-        if call.released_after_s is not None:
+        if call.released_at is not None:
             # Answered as our hang-up was on its way: a person is on the line after all, and the
             # hang-up will drop them. It counts as what it is, an abandon, not an unanswered call.
-            call.released_after_s, call.outcome = None, None
+            call.released_at, call.outcome = None, None
         call.answered_at = event.at
         self.s.writer.attempt(call.attempt_id, answered_at=event.at)
         self.s.writer.event(event.at, "answered", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
@@ -107,9 +114,7 @@ class CallFlow:
         if call is None:
             return
         call.outcome = call.outcome or _FAIL_OUTCOME[event.reason]
-        call.cause = event.cause
-        if call.released_after_s is None:
-            call.cause_text = event.cause_text
+        _take_cause(call, event.cause, event.cause_text)
         self._end(call, event.at)
 
     def on_failed_locally(self, call: CustomerCall, at: datetime) -> None:
@@ -120,9 +125,7 @@ class CallFlow:
         call = self.s.calls.get(event.leg_id)
         if call is None:
             return
-        call.cause = event.cause
-        if call.released_after_s is None:
-            call.cause_text = event.cause_text
+        _take_cause(call, event.cause, event.cause_text)
         if call.state is CallState.BRIDGED:
             call.outcome = CallOutcome.ANSWERED
         elif call.outcome is None:
@@ -173,17 +176,16 @@ class CallFlow:
             return 0
         rung = [c for c in self.s.calls.values()
                 if c.campaign_id == rt.campaign_id and c.state is CallState.RINGING and c.ringing_at is not None
-                and c.answered_at is None and c.released_after_s is None
+                and c.answered_at is None and c.released_at is None
                 and (now - c.ringing_at).total_seconds() >= after]
         rung.sort(key=lambda c: c.originated_at or c.ringing_at or now)
         for call in rung[:count]:
             assert call.ringing_at is not None
-            call.released_after_s = (now - call.ringing_at).total_seconds()
-            call.outcome = CallOutcome.NO_ANSWER
-            call.cause_text = (f"{RELEASED_TEXT} after {call.released_after_s:.0f} s ringing: "
-                               "no agent would have been free")
+            rang = (now - call.ringing_at).total_seconds()
+            call.released_at, call.outcome = now, CallOutcome.NO_ANSWER
+            call.cause_text = f"{RELEASED_TEXT} after {rang:.0f} s ringing: no agent would have been free"
             self.s.writer.event(now, "released", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
-                                channel_id=call.call_id, rang_s=round(call.released_after_s, 1))
+                                channel_id=call.call_id, rang_s=round(rang, 1))
             self._spawn(self.s.port.hangup(call.call_id))
         return min(count, len(rung))
 

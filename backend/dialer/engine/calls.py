@@ -51,7 +51,7 @@ class CustomerCall:
     cause_text: str = ""
     amd_status: str = ""
     abandon_counted: bool = False  # no agent within the legal 2 s (counts against the cap)
-    released_after_s: float | None = None  # the pacer hung it up unanswered after ringing this long
+    released_at: datetime | None = None  # the pacer hung it up unanswered, ringing since `ringing_at`
     message_started: bool = False
     recording_name: str = ""
 

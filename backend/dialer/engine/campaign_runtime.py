@@ -230,9 +230,10 @@ class CampaignRuntime:
         c = self.counters
         c.attempts_total += 1
         c.recent.append(answered_by_person)
-        released = call.released_after_s
-        if released is not None and call.originated_at and call.ringing_at:
-            released += (call.ringing_at - call.originated_at).total_seconds()  # the pacer's ages count from the originate
+        released = None
+        if call.released_at and call.originated_at:
+            # Its age when released, from the originate, as the pacer counts ringing calls' ages.
+            released = (call.released_at - call.originated_at).total_seconds()
         c.recent_released.append(released)
         if answered_by_person and call.answered_at and call.originated_at:
             c.time_to_answer.append((call.answered_at - call.originated_at).total_seconds())
