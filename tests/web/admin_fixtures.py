@@ -10,29 +10,42 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from webworld import csrf_from, login
+from forms import Form, form_in, form_on
+from webworld import login
 from dialer.accounts.tokens import ALL_SCOPES, issue_token
 from dialer.models import Campaign, Contact, ContactList, DialProfile, Team
 
 
 class Browser:
-    """A logged-in browser: GET pages, POST forms with the session's CSRF token."""
+    """A logged-in browser: it GETs pages and submits the forms they render, nothing else."""
 
-    def __init__(self, client: httpx.AsyncClient, csrf: str) -> None:
+    def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
-        self.csrf = csrf
 
     async def get(self, url: str, **kw) -> httpx.Response:
         return await self.client.get(url, **kw)
 
-    async def post(self, url: str, data: dict | None = None, **kw) -> httpx.Response:
-        return await self.client.post(url, data={"csrf_token": self.csrf, **(data or {})}, **kw)
+    async def form(self, page: str, action: str | None = None, button: str | None = None) -> Form:
+        return await form_on(self.client, page, action, button)
+
+    async def submit(self, page: str | httpx.Response, action: str | None = None, button: str | None = None,
+                     **fields: object) -> httpx.Response:
+        """Open `page` (a URL, or a page already shown such as a form re-rendered with errors),
+        fill `fields` in its form as a person would, press `button` (or the default), submit."""
+        if isinstance(page, httpx.Response):
+            form = form_in(self.client, page, action, button)
+        else:
+            form = await self.form(page, action, button)
+        form.fill(**fields)
+        if button:
+            form.press(button)
+        return await form.submit()
 
 
 async def browser_for(client: httpx.AsyncClient, username: str) -> Browser:
     r = await login(client, username)
     assert r.status_code == 303, r.text
-    return Browser(client, csrf_from((await client.get("/account")).text))
+    return Browser(client)
 
 
 @pytest.fixture

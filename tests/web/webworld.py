@@ -30,6 +30,8 @@ def csrf_from(html: str) -> str:
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
-    page = await client.get("/login")
-    return await client.post("/login", data={"csrf_token": csrf_from(page.text), "username": username,
-                                              "password": password, "next": "/"})
+    """Log in through the login form as the page renders it."""
+    from forms import form_on
+
+    form = await form_on(client, "/login", action="/login")
+    return await form.fill(username=username, password=password).submit()

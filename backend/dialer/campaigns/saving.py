@@ -34,7 +34,9 @@ def model_defaults(model: type[Model]) -> SimpleNamespace:
     values: dict[str, Any] = {}
     for name, field in model._meta.fields_map.items():
         default = getattr(field, "db_default", None)
-        if default is None or type(default).__name__ == "_NoDefault":
+        # Tortoise marks "no database default" with sentinel objects (their names differ by
+        # version); a sentinel must never reach a form as the text "NOT_PROVIDED".
+        if default is None or type(default).__name__ in ("_NoDefault", "_DB_DEFAULT_NOT_SET"):
             default = field.default() if callable(field.default) else field.default
         values[name] = default
     return SimpleNamespace(**values)

@@ -35,6 +35,7 @@ from dialer.web.routes import agent_api, agent_common, agent_panel, agent_socket
 from dialer.importer.recovery import fail_abandoned_jobs
 from dialer.web import body_limit
 from dialer.web.security_headers import SecurityHeadersMiddleware
+from dialer.web.csrf import csrf_context, csrf_field
 
 HERE = Path(__file__).parent
 
@@ -56,8 +57,12 @@ ROUTE_MODULES = [
 
 
 def _templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    # The CSRF field is a global, filled by a context processor that runs on every render:
+    # a macro imported without context, or a route that forgets to pass the token, still
+    # renders a form that can be saved.
+    templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[csrf_context])
     templates.env.globals["version"] = __version__
+    templates.env.globals["csrf_field"] = csrf_field
     return templates
 
 

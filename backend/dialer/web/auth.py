@@ -7,7 +7,6 @@ its access rule in one line: `@guard(roles=ADMINS)`.
 from __future__ import annotations
 
 import functools
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +18,7 @@ from starlette.responses import Response
 from dialer.accounts.tokens import TokenError, authenticate_token
 from dialer.models import ApiToken, User
 from dialer.models.enums import Role
+from dialer.web.csrf import csrf_token, verify_csrf
 from dialer.web.errors import ApiError, LoginRequired
 
 ADMINS = frozenset({Role.ADMIN})
@@ -26,8 +26,6 @@ SUPERVISORS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 EVERYONE = frozenset(Role)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "x-csrf-token"
 
 
 @dataclass(frozen=True)
@@ -44,26 +42,6 @@ class Principal:
     def has_scope(self, scope: str) -> bool:
         # A browser session acts with the user's role alone; tokens are limited by scopes.
         return self.token is None or scope in self.token.scopes
-
-
-def csrf_token(request: Request) -> str:
-    """The session's CSRF token, created on first use (also for anonymous login forms)."""
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return token
-
-
-async def verify_csrf(request: Request) -> None:
-    expected = request.session.get("csrf", "")
-    supplied = request.headers.get(CSRF_HEADER, "")
-    if not supplied and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
-        supplied = str(form.get(CSRF_FIELD, ""))
-    if not expected or not supplied or not hmac.compare_digest(expected, supplied):
-        raise ApiError(403, "The form has expired or did not come from this site; reload the page and try again.")
 
 
 def _stamp(user: User) -> str:
