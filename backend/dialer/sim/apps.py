@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from dialer.sim import dtmf
 from dialer.sim import events as ev
 from dialer.sim.channels import (
     Channel, enter_stasis, far_end_answered, far_end_failed, far_end_ringing,
@@ -93,6 +94,14 @@ def _resume(ch: Channel) -> None:
     run(ch)
 
 
+def frame_arrived(ch: Channel) -> None:
+    """A frame reached the channel: Answer() stops waiting for media at once. (A DTMF sent
+    right after the answer makes the next app start with the first digit, in dtmf.jsonl.)"""
+    if ch.blocked_in == "Answer" and ch.timer is not None and not ch.dying:
+        ch.timer.cancel()
+        _resume(ch)
+
+
 def _goto(ch: Channel, target: str) -> int:
     parts = [p.strip() for p in target.split(",")]
     if len(parts) == 3:
@@ -165,6 +174,16 @@ def _app_playback(ch: Channel, data: str) -> int:
     return _block(ch, seconds, "Playback")
 
 
+def _app_send_dtmf(ch: Channel, data: str) -> int:
+    """SendDTMF(digits,timeout_ms,duration_ms): the app ends after the last digit's gap."""
+    digits, _, rest = data.partition(",")
+    between_ms, _, duration_ms = rest.partition(",")
+    between = float(between_ms or 250) / 1000
+    duration = float(duration_ms or 100) / 1000
+    dtmf.send(ch, digits, between_s=between, duration_s=duration)
+    return _block(ch, dtmf.stream_seconds(dtmf.valid_digits(digits), between, duration), "SendDTMF")
+
+
 def _busy_or_congestion(cause: int, dialstatus: str) -> Callable[[Channel, str], int]:
     def app(ch: Channel, data: str) -> int:
         set_state(ch, "Busy")
@@ -233,6 +252,7 @@ APPS: dict[str, Callable[[Channel, str], int]] = {
     "Answer": _app_answer,
     "Wait": _app_wait,
     "Playback": _app_playback,
+    "SendDTMF": _app_send_dtmf,
     "Busy": _busy_or_congestion(17, "BUSY"),
     "Congestion": _busy_or_congestion(34, "CONGESTION"),
     "Hangup": _app_hangup,

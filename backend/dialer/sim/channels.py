@@ -67,6 +67,7 @@ class Channel:
     in_dialplan: bool = False
     hangup_cause: int | None = None
     dying: bool = False
+    hangup_flagged: bool = False        # soft hang-up requested, teardown still to come
     gone: bool = False
     pending_callerid: bool = False
     amd_kind: str = ""
@@ -259,6 +260,49 @@ def hangup_far_end(ch: Channel, cause: int) -> None:
     _end_dial(ch, "NOANSWER")
     leave_stasis(ch, continuing=False)
     _destroy(ch, cause)
+
+
+def request_hangup(ch: Channel, soft: int = SOFT_HANGUP_EXPLICIT) -> None:
+    """The PBX itself hangs `ch` up (CLI `channel request hangup`, or a shutdown with
+    soft=4). On a Local `;2` (agent-phone-drop.jsonl): `;2` gets the soft flag and 16 and is
+    destroyed with 0; `;1` gets a plain request with cause 0, leaves Stasis, dies with 16."""
+    if ch.gone or ch.dying:
+        return
+    pbx = ch.pbx
+    other = ch.other
+    if ch.half != 2 or other is None or other.gone:
+        _begin_teardown(ch)
+        pbx.emit(ch, ev.hangup_request_event(pbx.ts(), ch, soft, True))
+        _end_dial(ch, "NOANSWER")
+        leave_stasis(ch, continuing=False)
+        _finish_dialplan_app(ch)
+        if other is not None and not other.gone:
+            _follow(other, 16)
+        _destroy(ch, 16)
+        return
+    _begin_teardown(ch)
+    if not ch.hangup_flagged:
+        pbx.emit(ch, ev.hangup_request_event(pbx.ts(), ch, soft, True))
+    _finish_dialplan_app(ch)
+    pbx.emit(ch, ev.hangup_request_event(pbx.ts(), ch, SOFT_HANGUP_APPUNLOAD, True))
+    _begin_teardown(other)
+    pbx.emit(other, ev.hangup_request_event(pbx.ts(), other, 0, False))
+    _end_dial(other, "NOANSWER")
+    leave_stasis(other, continuing=False)
+    leave_stasis(ch, continuing=False)
+    _destroy(ch, 0)
+    _destroy(other, 16)
+
+
+def flag_hangup(ch: Channel, soft: int) -> None:
+    """Only the soft-hangup flag, as `core stop now` sets it on every channel first."""
+    if ch.gone or ch.dying or ch.hangup_flagged:
+        return
+    ch.hangup_flagged = True
+    ch.pbx.emit(ch, ev.hangup_request_event(ch.pbx.ts(), ch, soft, True))
+    if ch.half == 2:
+        ch.cancel_timers()
+        _finish_dialplan_app(ch)   # the app it blocked in returns (PLAYBACKSTATUS is set)
 
 
 def _follow(peer: Channel, cause: int) -> None:

@@ -9,7 +9,9 @@ tests/sim/test_dialplan.py checks this program against the .conf file, step by s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Union
 
 if TYPE_CHECKING:
@@ -46,16 +48,28 @@ class Extension:
 
 
 def match_pattern(pattern: str, exten: str) -> bool:
-    """The subset of Asterisk extension patterns the test world uses."""
+    """Asterisk's extension patterns: `_` then X (0-9), Z (1-9), N (2-9) in any case,
+    [sets] with ranges, `.` (one or more of anything), `!` (zero or more), literals; a `-`
+    inside a pattern is ignored. A pattern without `_` is a literal extension."""
     if not pattern.startswith("_"):
         return pattern == exten
-    if pattern == "_X.":
-        return len(exten) >= 2 and exten.isdigit()
-    if pattern == "_X":
-        return len(exten) == 1 and exten.isdigit()
-    if pattern == "_[a-zA-Z0-9].":
-        return len(exten) >= 2 and exten[0].isascii() and exten[0].isalnum()
-    raise ValueError(f"unsupported pattern {pattern}")
+    return _pattern_regex(pattern).fullmatch(exten) is not None
+
+
+@lru_cache(maxsize=None)
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    out, i, body = [], 0, pattern[1:]
+    while i < len(body):
+        c = body[i]
+        if c == "[":
+            end = body.index("]", i)
+            out.append("[" + body[i + 1:end].replace("\\", "\\\\") + "]")
+            i = end + 1
+            continue
+        out.append({"X": "[0-9]", "Z": "[1-9]", "N": "[2-9]", ".": ".+", "!": ".*",
+                    "-": ""}.get(c.upper(), re.escape(c)))
+        i += 1
+    return re.compile("".join(out))
 
 
 def _num(value: float) -> str:
@@ -105,6 +119,12 @@ def _span(attr: str, var: str | None = None) -> Callable[[Channel], str]:
 
 def _prefix_is(prefix: str, label: str) -> Callable[[Channel], str]:
     return lambda ch: f"{int(ch.exten[:len(prefix)] == prefix)}?{label}"
+
+
+def _cut(value: str, sep: str, field: int) -> str:
+    """CUT(var,sep,field): the field-th (1-based) piece of `value` split on `sep`."""
+    pieces = value.split(sep)
+    return pieces[field - 1] if 0 < field <= len(pieces) else ""
 
 
 def _stasis(*args: str) -> Callable[[Channel], str]:
@@ -181,6 +201,16 @@ CUSTOMERS = Extension("_X.", (
     Step("Hangup", "21"),
 ))
 
+# Local/dtmf-<digits>@customers: answers at once, sends <digits> 1 s later, then stays.
+DTMF_CUSTOMER = Extension("_dtmf.", (
+    Step("NoOp", lambda ch: f"customer sending DTMF {ch.exten[5:]}"),
+    Step("Answer"),
+    Step("Wait", "1"),
+    Step("SendDTMF", lambda ch: f"{ch.exten[5:]},100,250"),
+    Step("Wait", "3600"),
+    Step("Hangup", "16"),
+))
+
 AGENTS = Extension("_[a-zA-Z0-9].", (
     Step("NoOp", lambda ch: f"agent phone {ch.exten}"),
     Step("GotoIf", _prefix_is("slow-", "slow")),
@@ -200,6 +230,15 @@ AGENTS = Extension("_[a-zA-Z0-9].", (
     Step("Hangup", "17"),
     Step("Congestion", "30", label="offline"),
     Step("Hangup", "34"),
+))
+
+
+# Local/hangup-after-<n>-<id>@agents: answers at once, hangs up by itself after <n> s.
+HANGUP_AFTER = Extension("_ha[n]gup.", (
+    Step("NoOp", lambda ch: f"agent phone {ch.exten}: hangs up after {_cut(ch.exten, '-', 3)} s"),
+    Step("Answer"),
+    Step("Wait", lambda ch: _cut(ch.exten, "-", 3)),
+    Step("Hangup", "16"),
 ))
 
 
@@ -235,9 +274,11 @@ DIALER_AMD = Extension("s", (
     Step("Hangup"),
 ))
 
+# Within a context the first extension that matches wins: the more specific patterns come
+# first, as Asterisk orders them (`_ha[n]gup.` before `_[a-zA-Z0-9].`).
 CONTEXTS: dict[str, tuple[Extension, ...]] = {
-    "customers": (CUSTOMERS,),
-    "agents": (AGENTS,),
+    "customers": (CUSTOMERS, DTMF_CUSTOMER),
+    "agents": (HANGUP_AFTER, AGENTS),
     "to-dialer": (TO_DIALER,),
     "caller": CALLER,
     "dialer-amd": (DIALER_AMD,),

@@ -19,6 +19,7 @@ import logging
 
 from aiohttp import web
 
+from dialer.sim.channels import request_hangup
 from dialer.sim.clock import SimClock
 from dialer.sim.event_sockets import EventHub, EventSocket
 from dialer.sim.pbx import Pbx
@@ -93,6 +94,14 @@ class FakeAsterisk:
         if downtime > 0:
             await asyncio.sleep(downtime)
         await self.start(host, port)
+
+    def request_hangup(self, channel_id: str) -> None:
+        """Like the CLI's `channel request hangup <channel>`: the PBX itself ends a channel
+        (an agent's phone dropping is this on the agent leg's `;2` half). KeyError if unknown."""
+        ch = self.pbx.find_channel(channel_id)
+        if ch is None:
+            raise KeyError(channel_id)
+        request_hangup(ch)
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
         apps = [a for a in request.query.get("app", "").split(",") if a]

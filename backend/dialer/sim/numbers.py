@@ -139,3 +139,4 @@ HANGUP_REASONS: dict[str, int] = {
 # Soft-hangup flags Asterisk reports in ChannelHangupRequest.cause when "soft" is true.
 SOFT_HANGUP_EXPLICIT = 32   # AST_SOFTHANGUP_EXPLICIT: an ARI DELETE
 SOFT_HANGUP_APPUNLOAD = 16  # AST_SOFTHANGUP_APPUNLOAD: a Local ;2 half being torn down
+SOFT_HANGUP_SHUTDOWN = 4    # AST_SOFTHANGUP_SHUTDOWN: `core stop now`

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from dialer.sim import media
+from dialer.sim import dtmf, media
 from dialer.sim.apps import resume_after_stasis
 from dialer.sim.channels import far_end_answered, far_end_ringing, hangup, leave_stasis
 from dialer.sim.channels import set_state, set_var
@@ -165,8 +165,22 @@ async def dial(request: web.Request) -> web.Response:
     return no_content()
 
 
+async def send_dtmf(request: web.Request) -> web.Response:
+    """204 at once; the digits are then heard one by one by the channel reading them
+    (a Local `;1`'s `;2`). Invalid characters are skipped, not refused (dtmf.jsonl)."""
+    p = await params(request)
+    ch = pbx_of(request).stasis_channel(request.match_info["channel_id"])
+    digits = str(p.get("dtmf") or "")
+    if not digits:
+        raise AriError(400, "DTMF is required")
+    dtmf.send(ch, digits, before_s=_float(p, "before", 0) / 1000,
+              between_s=_float(p, "between", 100) / 1000,
+              duration_s=_float(p, "duration", 100) / 1000)
+    return no_content()
+
+
 async def no_event_control(request: web.Request) -> web.Response:
-    """hold, mute, moh, silence, dtmf: accepted, no events (as on Asterisk for MOH)."""
+    """hold, mute, moh, silence: accepted, no events (as on Asterisk for MOH)."""
     pbx_of(request).stasis_channel(request.match_info["channel_id"])
     return no_content()
 
@@ -262,7 +276,7 @@ def add_routes(app: web.Application, prefix: str) -> None:
     for control in ("hold", "mute", "moh", "silence"):
         app.router.add_post(f"{one}/{control}", no_event_control)
         app.router.add_delete(f"{one}/{control}", no_event_control)
-    app.router.add_post(one + "/dtmf", no_event_control)
+    app.router.add_post(one + "/dtmf", send_dtmf)
     app.router.add_post(one + "/play", play)
     app.router.add_post(one + "/play/{playback_id}", play)
     app.router.add_post(one + "/record", record)
