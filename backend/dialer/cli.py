@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--campaign", default=None, help="campaign name to filter by")
     e.add_argument("--team", default=None, help="team name to filter by")
     e.add_argument("--timezone", default="UTC", help="time zone of the report's dates and hours")
+    e.add_argument("--delimiter", default="comma",
+                   help="CSV for Excel in your language: semicolon (; with decimal commas: Excel in Czech, "
+                   "German, Polish...), comma (, with decimal points: Excel in English; the default) or tab")
     p.set_defaults(func=_cmd_stats)
 
     p = sub.add_parser("campaign", help="list campaigns; start, pause, resume, stop or clear one",

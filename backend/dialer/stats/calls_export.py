@@ -19,8 +19,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from dialer.labels import label
 from dialer.stats.calls import LIST_COLUMNS, RAW_COLUMNS, Access, CallQuery, Names, select_sql, shape
-from dialer.stats.export import FORMULA_STARTS, write_xlsx
+from dialer.stats.csv_format import DEFAULT, CsvFormat, csv_target, numbers_for_csv
+from dialer.stats.export import FORMULA_STARTS, LABELLED_COLUMNS, write_xlsx
 from dialer.stats.query import Dialect, StatsDb
 
 MAX_XLSX_ROWS = 200_000
@@ -89,6 +91,20 @@ def arrow_shape(table: pa.Table, columns: list[tuple[str, str, str]], names: Nam
     return pa.table(out)
 
 
+def arrow_labelled(table: pa.Table) -> pa.Table:
+    """Arrow twin of `export.labelled`: enum values as words, one look-up per distinct value."""
+    out = {}
+    for name in table.column_names:
+        col = table.column(name)
+        if name in LABELLED_COLUMNS and pa.types.is_string(col.type):
+            values = pc.unique(col).drop_null().to_pylist()
+            words = pa.array([label(v, LABELLED_COLUMNS[name]) for v in values], pa.string())
+            col = pc.fill_null(pc.take(words, pc.index_in(col, value_set=pa.array(values, pa.string()))),
+                               LABELLED_COLUMNS[name])
+        out[name] = col
+    return pa.table(out)
+
+
 def arrow_for_file(table: pa.Table, tz: str) -> pa.Table:
     """Arrow twin of `export.prepare`: local naive whole-second times, formulas defused."""
     out = {}
@@ -119,16 +135,20 @@ async def iter_calls(q: CallQuery, access: Access, columns: list[tuple[str, str,
 
 class CsvSink:
     """Arrow end to end: a million rows never become Python objects (DATA-LAYER.md: pandas'
-    to_csv alone takes 3 s for 1M rows, pyarrow 0.45 s)."""
+    to_csv alone takes 3 s for 1M rows, pyarrow 0.45 s). `labels`: outcomes as words (the
+    search list's export; the raw attempts keep the stored values)."""
 
     def __init__(self, target: str | Path | IO[bytes], columns: list[tuple[str, str, str]], names: Names,
-                 tz: str) -> None:
-        self.target, self.columns, self.names, self.tz = target, columns, names, tz
+                 tz: str, fmt: CsvFormat = DEFAULT, *, labels: bool = False) -> None:
+        self.columns, self.names, self.tz, self.fmt, self.labels = columns, names, tz, fmt, labels
+        self._opened = csv_target(target)
+        self._file = self._opened.__enter__()
         self._writer: pacsv.CSVWriter | None = None
 
     def write(self, raw: pa.Table) -> int:
-        table = arrow_for_file(arrow_shape(raw, self.columns, self.names), self.tz)
-        self._writer = self._writer or pacsv.CSVWriter(self.target, table.schema)
+        table = arrow_shape(raw, self.columns, self.names)
+        table = numbers_for_csv(arrow_for_file(arrow_labelled(table) if self.labels else table, self.tz), self.fmt)
+        self._writer = self._writer or pacsv.CSVWriter(self._file, table.schema, write_options=self.fmt.write_options())
         self._writer.write_table(table)
         return raw.num_rows
 
@@ -142,10 +162,13 @@ class CsvSink:
             column_names=[c[0] for c in self.columns], block_size=16 << 20), convert_options=_pg_convert(self.columns)))
 
     def close(self) -> None:
-        if self._writer is None:  # nothing matched: still a header line
-            self.write(pa.table({n: pa.array([], _ARROW[k]) for n, _, k in self.columns}))
-        if self._writer is not None:
-            self._writer.close()
+        try:
+            if self._writer is None:  # nothing matched: still a header line
+                self.write(pa.table({n: pa.array([], _ARROW[k]) for n, _, k in self.columns}))
+            if self._writer is not None:
+                self._writer.close()
+        finally:
+            self._opened.__exit__(None, None, None)
 
 
 def _pg_convert(columns: list[tuple[str, str, str]]) -> pacsv.ConvertOptions:
@@ -221,13 +244,15 @@ async def _sqlite_csv(q: CallQuery, access: Access, columns: list[tuple[str, str
 
 
 async def export_calls(q: CallQuery, access: Access, target: str | Path | IO[bytes], fmt: str, *, tz: str = "UTC",
-                       raw: bool = False, db: StatsDb | None = None, max_xlsx_rows: int = MAX_XLSX_ROWS) -> int:
-    """Write the selection (`raw`: every column of the attempt) to `target`; return the row count."""
+                       raw: bool = False, db: StatsDb | None = None, max_xlsx_rows: int = MAX_XLSX_ROWS,
+                       csv: CsvFormat = DEFAULT) -> int:
+    """Write the selection (`raw`: every column of the attempt, stored values) to `target`;
+    return the row count. `csv`: the delimiter and decimal mark of a CSV file."""
     columns = RAW_COLUMNS if raw else LIST_COLUMNS
     count = 0
     if fmt == "csv":
         db = db or StatsDb()
-        sink = CsvSink(target, columns, await Names.load(db), tz)
+        sink = CsvSink(target, columns, await Names.load(db), tz, csv, labels=not raw)
         try:
             if db.dialect is Dialect.POSTGRES:
                 return await _postgres_csv(q, access, columns, db, sink)
@@ -245,5 +270,5 @@ async def export_calls(q: CallQuery, access: Access, target: str | Path | IO[byt
         chunks.append(chunk)
     frame = pd.concat(chunks, ignore_index=True) if chunks else shape(
         pd.DataFrame({c[0]: [] for c in columns}), columns, Names({}, {}, {}))
-    write_xlsx({"calls": frame}, target, tz)
+    write_xlsx({"calls": frame}, target, tz, labels=not raw)
     return count

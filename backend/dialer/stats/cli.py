@@ -17,6 +17,7 @@ from dialer.db import close_db, init_db
 from dialer.models import Campaign, Team
 from dialer.stats.calls import Access, CallQuery
 from dialer.stats.calls_export import ExportTooLarge, export_calls
+from dialer.stats.csv_format import csv_format
 from dialer.stats.export import write_csv, write_xlsx
 from dialer.stats.period import PeriodError, parse_filter
 from dialer.stats.reports import REPORTS, run_report
@@ -41,6 +42,10 @@ async def export(args: argparse.Namespace, db_url: str) -> Path:
     report = args.report
     if report not in REPORTS + CALL_REPORTS:
         raise StatsCliError(f"unknown report {report!r}; choose from {', '.join(REPORTS + CALL_REPORTS)}")
+    try:
+        csv = csv_format(getattr(args, "delimiter", None) or "comma")
+    except ValueError as exc:
+        raise StatsCliError(str(exc)) from None
     await init_db(db_url)
     try:
         campaign_ids = await _ids(Campaign, args.campaign, "campaign")
@@ -51,14 +56,14 @@ async def export(args: argparse.Namespace, db_url: str) -> Path:
         if report in CALL_REPORTS:
             q = CallQuery(start=f.start, end=f.end, campaign_ids=campaign_ids, team_ids=team_ids)
             rows = await export_calls(q, Access(everything=True), output, args.format, tz=f.tz,
-                                      raw=report == "attempts")
+                                      raw=report == "attempts", csv=csv)
             print(f"{output}: {rows:,} calls", file=sys.stderr)
             return output
         result = await run_report(report, f, now=datetime.now(timezone.utc))
         if args.format == "csv":
-            write_csv(result.main, output, f.tz)
+            write_csv(result.main, output, f.tz, csv)
         else:
-            write_xlsx(result.tables, output, f.tz)
+            write_xlsx(result.tables, output, f.tz, charts=result.charts)
         print(f"{output}: {len(result.main):,} rows", file=sys.stderr)
         return output
     finally:

@@ -17,6 +17,7 @@ from dialer.stats.agents import agents_table, order_agents, teams_table
 from dialer.stats.campaigns import campaigns_table, hangup_causes_table
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import Sql, StatsDb
+from dialer.stats.report_charts import ChartSpec, chart_for
 from dialer.stats.timeseries import daily_trend, heat_map
 
 TITLES = {
@@ -44,6 +45,12 @@ class Report:
     @property
     def main(self) -> pd.DataFrame:
         return next(iter(self.tables.values()))
+
+    @property
+    def charts(self) -> tuple[ChartSpec, ...]:
+        """The charts its page shows (and its workbook draws)."""
+        spec = chart_for(self.name)
+        return (spec,) if spec is not None else ()
 
 
 def _machine_ids(dispositions: pd.DataFrame) -> tuple[int, ...]:
