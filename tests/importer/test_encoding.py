@@ -21,6 +21,38 @@ def test_detects_the_encoding_it_was_written_in(text: str, encoding: str) -> Non
     raw = text.encode(encoding)
     detected = detect_encoding(raw)
     assert raw.decode(detected.encoding) == text
+    # French in Windows-1252 reads as plausible Central European too ("Lefčvre"): a doubt, said.
+    assert detected.confident == (text is not FRENCH or encoding == "utf-8")
+
+
+@pytest.mark.parametrize("text, encoding, guess, other", [
+    ("Navn,Tlf\nSøren Ærø,1\nÅse,2\n", "cp1252", "Sřren Ćrř", "Søren Ærø"),  # Latin-1 read as CP1250
+    ("name,phone\nHélène Dupont,1\n", "cp1252", "Hélène Dupont", "Hélčne Dupont"),
+    ("jmeno;tel\nšimon žák;1\n", "iso-8859-2", "šimon žák", "ąimon ľák"),
+])
+def test_a_close_call_between_code_pages_is_a_doubt_that_shows_both_readings(
+        text: str, encoding: str, guess: str, other: str) -> None:
+    detected = detect_encoding(text.encode(encoding))
+    assert not detected.confident
+    assert [r.text for r in detected.readings] == [guess, other]
+    assert guess in detected.doubt() and other in detected.doubt()
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("名前,電話\n田中太郎,09012345678\n山田花子,08011112222\n", "shift_jis"),
+    ("имя,тел\nИван Петров,1\nСергей Смирнов,2\n", "cp1251"),
+])
+def test_text_of_other_scripts_is_a_doubt(text: str, encoding: str) -> None:
+    detected = detect_encoding(text.encode(encoding))
+    assert not detected.confident and "uncertain" in detected.doubt()
+
+
+@pytest.mark.parametrize("text", ["jmeno;tel\nJiří Řehoř;1\nPetr Kříž;2\n", "Name;Tel\nMüller;1\nStraße Köln;2\n",
+                                  "name;phone\nDvořák;601\n"])
+def test_clear_cases_stay_confident(text: str) -> None:
+    encoding = "cp1252" if "ü" in text else "cp1250"
+    detected = detect_encoding(text.encode(encoding))
+    assert detected.confident and text.encode(encoding).decode(detected.encoding) == text
 
 
 @pytest.mark.parametrize("bom,encoding,expected", [

@@ -43,8 +43,20 @@ async def test_each_encoding_keeps_names_intact(db: str, tmp_path: Path) -> None
         assert contact.name == "Jiří Šťastný" and contact.custom_fields == {"Poznámka": "Žluťoučký kůň"}
         assert (await ImportJob.get(id=summary.job_id)).encoding == {"utf-8-sig": "utf-8-sig"}.get(encoding, encoding)
     western = "Name,Phone\nFrançois Lefèvre,601123456\n".encode("cp1252")
-    await run(tmp_path, western, list_name="W", name="w.csv")
+    await run(tmp_path, western, list_name="W", name="w.csv", encoding="cp1252")
     assert (await Contact.get(contact_list__name="W")).name == "François Lefèvre"
+
+
+async def test_an_uncertain_encoding_is_asked_not_guessed(db: str, tmp_path: Path) -> None:
+    # Danish in Windows-1252 reads as Czech-looking "Sřren Ćrř" in Windows-1250: a person decides.
+    danish = "Navn,Telefon\nSøren Ærø,601123456\nÅse Bødker,602123456\n".encode("cp1252")
+    with pytest.raises(ImportRefused, match="uncertain.*Sřren.*Søren") as refused:
+        await run(tmp_path, danish, list_name="D", name="d.csv")
+    assert refused.value.field == "encoding"
+    assert await ContactList.all().count() == 0 and await ImportJob.all().count() == 0
+    summary = await run(tmp_path, danish, list_name="D", name="d.csv", encoding="cp1252")
+    assert summary.imported == 2
+    assert (await Contact.get(phone="+420601123456")).custom_fields == {"Navn": "Søren Ærø"}
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])

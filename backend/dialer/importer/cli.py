@@ -75,7 +75,8 @@ def run_import_command(args: argparse.Namespace) -> int:
             print(json.dumps({"imported": 0, "duplicates": 0, "invalid": 0, "errors": [],
                               "status": "refused", "error": str(exc), "field": exc.field}, ensure_ascii=False))
         else:
-            print(f"dialer import: {exc}", file=sys.stderr)
+            hint = " Name it with --encoding (e.g. --encoding cp1252)." if exc.field == "encoding" else ""
+            print(f"dialer import: {exc}{hint}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(body, ensure_ascii=False))

@@ -1,9 +1,11 @@
-"""Guess a CSV file's text encoding from its bytes.
+"""Guess a CSV file's text encoding from its bytes, and say when the guess is a doubt.
 
 Byte-order marks first (UTF-8, UTF-16 as Excel's "Unicode text" writes it), then strict
 UTF-8, then the single-byte code pages our users' spreadsheets write: Windows-1250 and
 ISO-8859-2 (Czech, Slovak, Polish) or Windows-1252 (western Europe). A heuristic over a
-sample, not a proof: users can always choose the encoding by hand.
+sample, not a proof: when another code page reads the file as plausible text too (Danish
+"Søren" is Czech-looking "Sřren" in Windows-1250), or none reads it as text of these
+languages (Shift-JIS, Cyrillic), the guess is not `confident` and the import asks.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ ENCODINGS: dict[str, str] = {
     "cp1250": "Windows-1250 (Central European)",
     "iso-8859-2": "ISO-8859-2 (Latin-2)",
     "cp1252": "Windows-1252 (Western European)",
+    "latin-1": "ISO-8859-1 (Latin-1)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "shift_jis": "Shift-JIS (Japanese)",
 }
 
 
@@ -31,13 +36,37 @@ class NotText(ValueError):
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How one encoding reads the first place where the candidates disagree (a word or so)."""
+
+    encoding: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
 class DetectedEncoding:
     encoding: str  # a Python codec name; 'utf-8-sig' and 'utf-16' consume their BOM
     label: str
+    # False: the bytes read as plausible text in another encoding too, or in none of ours;
+    # an import then waits for a person to say which (`readings` shows them the difference).
+    confident: bool = True
+    readings: tuple[Reading, ...] = ()  # the guess first, then the other plausible readings
 
     @classmethod
     def of(cls, encoding: str) -> DetectedEncoding:
         return cls(encoding, ENCODINGS.get(encoding, encoding))
+
+    def doubt(self) -> str:
+        """The doubt in one sentence, for the mapping page, the API and the CLI."""
+        if len(self.readings) > 1:
+            guess, *others = self.readings
+            alternatives = " or ".join(f"as {r.label} \u201c{r.text}\u201d" for r in others)
+            return (f"The file's encoding is uncertain: it reads as {guess.label} \u201c{guess.text}\u201d, "
+                    f"or {alternatives}. Choose the encoding whose names look right.")
+        return (f"The file's encoding is uncertain: it does not read as Central or Western European text "
+                f"(as {self.label} it starts \u201c{self.readings[0].text if self.readings else ''}\u201d). "
+                "Choose its encoding.")
 
 
 def check_encoding_name(name: str) -> str:
@@ -48,7 +77,8 @@ def check_encoding_name(name: str) -> str:
         raise ValueError(f"unknown encoding {name!r}; try one of: {', '.join(ENCODINGS)}") from None
     if info.name in {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1250", "cp1252",
                      "iso8859-2", "latin-1", "iso8859-1", "ascii", "cp1251", "iso8859-15", "mac-latin2",
-                     "cp852"}:
+                     "cp852", "shift_jis", "cp932", "euc_jp", "koi8-r", "cp1253", "iso8859-7", "cp1254",
+                     "iso8859-9", "gb18030", "big5", "euc_kr"}:
         return {"iso8859-2": "iso-8859-2", "iso8859-1": "latin-1"}.get(info.name, info.name)
     raise ValueError(f"encoding {name!r} is not a text encoding for CSV files; try one of: {', '.join(ENCODINGS)}")
 
@@ -134,6 +164,66 @@ def detect_encoding(sample: bytes) -> DetectedEncoding:
         return DetectedEncoding.of("utf-8")
     except UnicodeDecodeError:
         pass
-    scored = [(_score(sample.decode(enc, errors="replace"), table), -i, enc)
-              for i, (enc, table) in enumerate(_TABLES.items())]
-    return DetectedEncoding.of(max(scored)[2])
+    texts = {enc: sample.decode(enc, errors="replace") for enc in _TABLES}
+    scored = sorted(((_score(texts[enc], table), -i, enc) for i, (enc, table) in enumerate(_TABLES.items())),
+                    reverse=True)
+    return _judge(scored[0][2], texts, sample)
+
+
+# A guess is confident when its reading beats every other reading that differs from it by
+# this many points per differing character (a Czech file in Windows-1250 against
+# Windows-1252: about 7; Danish "Søren" read as "Sřren": 2.6; French "Hélène" as "Hélčne": -1),
+# and when its own text is made of these languages' letters (Shift-JIS read as Windows-1252
+# is a string of symbols: below zero).
+_MARGIN = 4.0
+_PLAUSIBLE = 2.0
+
+
+def _judge(best: str, texts: dict[str, str], sample: bytes) -> DetectedEncoding:
+    guess = texts[best]
+    letters = sum(1 for ch in guess if not ch.isascii())
+    doubts: list[str] = []
+    if _score(guess, _TABLES[best]) < _PLAUSIBLE * max(letters, 1):
+        doubts.append("")
+    for enc, text in texts.items():
+        if enc == best or text == guess:
+            continue
+        # Only where the two readings differ: the letters they share say nothing.
+        pairs = [(a, b) for a, b in zip(guess, text) if a != b]
+        ours = _score("".join(a for a, _ in pairs), _TABLES[best])
+        theirs = _score("".join(b for _, b in pairs), _TABLES[enc])
+        if ours - theirs < _MARGIN * len(pairs):
+            doubts.append(enc)
+    if not doubts:
+        return DetectedEncoding.of(best)
+    others = [enc for enc in dict.fromkeys(doubts) if enc and texts[enc] != guess]
+    # Code pages that read it alike need naming once (ISO-8859-2 and Windows-1250 often do).
+    distinct: dict[str, str] = {}
+    for enc in others:
+        distinct.setdefault(texts[enc], enc)
+    where = _first_difference(guess, list(distinct))
+    readings = [Reading(best, ENCODINGS[best], _word(guess, where))]
+    readings += [Reading(enc, ENCODINGS[enc], _word(text, where)) for text, enc in distinct.items()]
+    if where < 0:  # no other code page of ours reads it differently: show where it stops being text
+        where = next((i for i, ch in enumerate(guess) if not ch.isascii()), 0)
+        readings = [Reading(best, ENCODINGS[best], _word(guess, where))]
+    return DetectedEncoding(best, ENCODINGS[best], confident=False, readings=tuple(readings))
+
+
+def _first_difference(text: str, others: list[str]) -> int:
+    for i, ch in enumerate(text):
+        if any(i < len(o) and o[i] != ch for o in others):
+            return i
+    return -1
+
+
+def _word(text: str, at: int, *, width: int = 24) -> str:
+    """The field around position `at`: from the delimiter or line break before to the one after."""
+    if at < 0:
+        return ""
+    stops = ",;\t\n\r|"
+    start = max((text.rfind(s, 0, at) for s in stops), default=-1) + 1
+    ends = [i for i in (text.find(s, at) for s in stops) if i >= 0]
+    end = min(ends) if ends else len(text)
+    field = text[start:end].strip()
+    return field if len(field) <= width else field[:width] + "\u2026"

@@ -164,6 +164,9 @@ async def make_plan(path: Path, options: ImportOptions) -> Plan:
     except ValueError as exc:
         raise ImportRefused(str(exc), "region") from None
     shape = inspect_file(path, options.encoding, options.delimiter)
+    if not shape.encoding.confident:
+        # Garbled names imported silently are worse than a question: a person picks.
+        raise ImportRefused(shape.encoding.doubt(), "encoding")
     mapping, source = await choose_mapping(shape, options, phones)
     caller_id = ""
     if options.caller_id.strip():
