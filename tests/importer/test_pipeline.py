@@ -149,6 +149,30 @@ async def test_duplicates_in_the_list_are_skipped_and_counted(db: str, tmp_path:
     assert other.imported == 2 and await Contact.filter(phone="+420601123456").count() == 2
 
 
+async def test_the_report_lists_the_line_of_each_duplicate(db: str, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    await run(tmp_path, HEADER + "Old;601999999;\n")
+    # Batches of 3 records: a repeat inside a batch, of the batch before, of a batch further back,
+    # and of a number the list held before this import.
+    monkeypatch.setattr(limits, "BATCH_ROWS", 3)
+    rows = ["A;601000001;", "B;601000002;", "A2;601000001;",  # lines 2-4: line 4 repeats line 2
+            "C;601000003;", "B2;601000002;", "D;601000004;",  # lines 5-7: line 6 repeats line 3 (batch before)
+            "E;601000005;", "Old2;601999999;", "A3;601000001;",  # lines 8-10: 9 in the list, 10 repeats line 2
+            "F;601000006;"]
+    summary = await run(tmp_path, HEADER + "\n".join(rows) + "\n")
+    assert (summary.imported, summary.duplicates) == (6, 4), summary
+    in_the_list = "the number is already in the list"
+    assert [(d["line"], d["phone"]) for d in summary.duplicate_rows] == [
+        (4, "+420601000001"), (6, "+420601000002"), (9, "+420601999999"), (10, "+420601000001")]
+    assert summary.duplicate_rows[0]["reason"] == "the number is on line 2 too (that row was imported)"
+    assert summary.duplicate_rows[1]["reason"] == "the number is on line 3 too (that row was imported)"
+    # Line 10 repeats a number imported two batches back: the database found it, as "in the list".
+    assert summary.duplicate_rows[2]["reason"] == in_the_list and summary.duplicate_rows[3]["reason"] == in_the_list
+    lines = Path(summary.duplicates_file).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "line,phone,reason" and lines[1].startswith("4,+420601000001,") and len(lines) == 5
+    assert summary.as_json()["duplicate_rows"] == summary.duplicate_rows
+
+
 async def test_dnc_numbers_are_imported_flagged(db: str, tmp_path: Path) -> None:
     await DncEntry.create(phone="+420601123456", reason="asked")
     await DncEntry.create(phone="+420602123456", campaign_id=7)  # one campaign only: not at import

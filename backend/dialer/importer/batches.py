@@ -30,6 +30,7 @@ COPY_COLUMNS = ("n", "phone", "alt_phones", "name", "external_id", "custom_field
 COPY_FORCE_NULL = ("external_id", "caller_id_pool_id", "dial_profile_id")
 
 BadRow = tuple[int, str, Sequence[str]]  # line, reason, the row's values (may be empty)
+Repeat = tuple[int, str, int]  # line, phone, the line of the earlier row with that phone
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class ParsedBatch:
     bytes_read: int = 0  # how far into the file reading has got
     last_line: int = 0  # the last line read
     final: bool = False  # the end of the file: no batch follows
+    lines: list[int] = field(default_factory=list)  # the line of each row of the payload, in order
+    repeats: list[Repeat] = field(default_factory=list)  # the rows counted in `repeated`
 
 
 def copy_csv(rows: Sequence[ContactRow]) -> bytes:
@@ -92,9 +95,11 @@ def parse_batches(spec: ParseSpec) -> Iterator[ParsedBatch]:
             if fields:
                 break
         batch: list[ContactRow] = []
+        lines: list[int] = []  # the line of each row in `batch`
         errors: list[BadRow] = []
-        before: set[str] = set()  # the numbers of the batch before
-        seen = repeated = 0  # records in this batch, rows left out as repeats
+        repeats: list[Repeat] = []
+        before: dict[str, int] = {}  # the numbers of the batch before, with their lines
+        seen = 0  # records in this batch
         line = 0
         for line, fields, error in records:
             if fields is None:
@@ -105,14 +110,18 @@ def parse_batches(spec: ParseSpec) -> Iterator[ParsedBatch]:
                 if type(row) is str:
                     errors.append((line, row, fields))
                 elif row[0] in before:
-                    repeated += 1
+                    repeats.append((line, row[0], before[row[0]]))  # type: ignore[index]
                 else:
                     batch.append(row)  # type: ignore[arg-type]
+                    lines.append(line)
             seen += 1
             if seen >= batch_rows:
-                yield ParsedBatch(encode(batch) if encode else batch, len(batch), repeated, rows, errors,
-                                  source.bytes_read, line)
-                before = {row[0] for row in batch}
-                batch, errors, seen, repeated = [], [], 0, 0
-        yield ParsedBatch(encode(batch) if encode else batch, len(batch), repeated, rows, errors, source.bytes_read,
-                          line, final=True)
+                yield ParsedBatch(encode(batch) if encode else batch, len(batch), len(repeats), rows, errors,
+                                  source.bytes_read, line, lines=lines, repeats=repeats)
+                # setdefault order: of two rows with one number, the first (the one kept) is named.
+                before = {}
+                for row, at in zip(batch, lines):
+                    before.setdefault(row[0], at)
+                batch, lines, errors, repeats, seen = [], [], [], [], 0
+        yield ParsedBatch(encode(batch) if encode else batch, len(batch), len(repeats), rows, errors, source.bytes_read,
+                          line, final=True, lines=lines, repeats=repeats)

@@ -54,6 +54,12 @@ def _print_text(summary: ImportSummary) -> None:
         print(f"  ... {summary.invalid - 20:,} more")
     if summary.errors_file:
         print(f"  every bad row: {summary.errors_file}")
+    for dup in summary.duplicate_rows[:20]:
+        print(f"  line {dup['line']}: duplicate {dup['phone']}, {dup['reason']}")
+    if summary.duplicates > 20:
+        print(f"  ... {summary.duplicates - 20:,} more duplicates")
+    if summary.duplicates_file:
+        print(f"  every duplicate: {summary.duplicates_file}")
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> tuple[int, dict[str, Any]]:

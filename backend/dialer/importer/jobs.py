@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from dialer.importer import columns as c
+from dialer.importer.duplicates import duplicates_path, first_duplicates
 from dialer.importer.pipeline import ImportSummary, run_job
 from dialer.importer.plan import ImportOptions, ImportRefused, make_plan
 from dialer.models import ContactList, ImportJob, ImportMapping, User
@@ -104,8 +105,9 @@ def remove_job_files(data_dir: Path, job_id: int) -> None:
     shutil.rmtree(job_dir(data_dir, job_id), ignore_errors=True)
 
 
-def status_json(job: ImportJob) -> dict[str, Any]:
-    """A job's progress and counts as the progress page and the API show them."""
+def status_json(job: ImportJob, data_dir: Path | None = None) -> dict[str, Any]:
+    """A job's progress and counts as the progress page and the API show them; with the data
+    directory, the first duplicates it skipped with their lines too."""
     status = ImportStatus(job.status).value
     finished = status in {"done", "failed", "cancelled"}
     end = job.finished_at if finished and job.finished_at else datetime.now(timezone.utc)
@@ -119,7 +121,14 @@ def status_json(job: ImportJob) -> dict[str, Any]:
         "imported": job.imported, "duplicates": job.duplicates, "invalid": job.invalid, "dnc": job.dnc_flagged,
         "encoding": job.encoding, "delimiter": job.delimiter, "mapping": job.mapping,
         "errors": list(job.errors or []), "has_errors_file": bool(job.errors_file), "message": job.message,
+        **(_duplicates(job, data_dir) if data_dir is not None else {}),
         "created_at": job.created_at.isoformat() if job.created_at else None,
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
+
+
+def _duplicates(job: ImportJob, data_dir: Path) -> dict[str, Any]:
+    finished = ImportStatus(job.status).value in {"done", "failed", "cancelled"}
+    rows = first_duplicates(duplicates_path(data_dir, job.id)) if finished and job.duplicates else []
+    return {"duplicate_rows": rows, "has_duplicates_file": bool(rows)}

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from dialer.importer import limits
+from dialer.importer.duplicates import Duplicate, DuplicateLog, duplicates_path, first_duplicates
 from dialer.importer.errorlog import ErrorLog
 from dialer.importer.batches import COPY_CSV, ROWS, ParsedBatch, ParseSpec
 from dialer.importer.plan import ImportOptions, ImportRefused, Plan, make_plan
@@ -49,20 +50,25 @@ class ImportSummary:
     errors_file: str
     message: str
     seconds: float
+    duplicate_rows: list[dict[str, Any]] = field(default_factory=list)  # the first, with line and phone
+    duplicates_file: str = ""  # every duplicate skipped
 
     @classmethod
-    def of(cls, job: ImportJob) -> ImportSummary:
+    def of(cls, job: ImportJob, data_dir: Path | None = None) -> ImportSummary:
         seconds = ((job.finished_at - job.started_at).total_seconds()
                    if job.finished_at and job.started_at else 0.0)
+        dup_path = duplicates_path(data_dir, job.id) if data_dir is not None and job.duplicates else None
+        dup_rows = first_duplicates(dup_path) if dup_path is not None else []
         return cls(job.id, ImportStatus(job.status).value, job.imported, job.duplicates, job.invalid,
                    job.dnc_flagged, job.rows_read, list(job.errors or []), job.errors_file, job.message,
-                   round(seconds, 3))
+                   round(seconds, 3), dup_rows, str(dup_path) if dup_rows else "")
 
     def as_json(self) -> dict[str, Any]:
         return {"imported": self.imported, "duplicates": self.duplicates, "invalid": self.invalid,
                 "dnc": self.dnc, "errors": self.errors, "rows": self.rows, "status": self.status,
                 "job_id": self.job_id, "errors_file": self.errors_file or None, "message": self.message,
-                "seconds": self.seconds}
+                "seconds": self.seconds, "duplicate_rows": self.duplicate_rows,
+                "duplicates_file": self.duplicates_file or None}
 
 
 @dataclass
@@ -83,6 +89,7 @@ class _Run:
         self.path = path
         self.plan = plan
         self.errors = ErrorLog(errors_path(data_dir, job.id), plan.shape.labels)
+        self.duplicates = DuplicateLog(duplicates_path(data_dir, job.id))
         self.counts = _Counts()
         self.options: dict[str, Any] = dict(job.options or {})
         self.options.pop("inserted_ids", None)
@@ -108,6 +115,11 @@ class _Run:
         c.dnc += result.dnc
         c.errors_sent = errors_kept
         join_ranges(c.ids, result.ids)
+        # Batches settle in file order (see BatchOrder), so the file lists lines in order.
+        lines = batch.lines
+        skipped: list[Duplicate] = [(lines[i], phone, None if won is None else lines[won])
+                                    for i, phone, won in result.skipped]
+        self.duplicates.add(sorted(batch.repeats + skipped) if batch.repeats else skipped)
 
     def _spec(self, payload: str) -> ParseSpec:
         shape, plan = self.plan.shape, self.plan
@@ -150,6 +162,7 @@ class _Run:
                         if not task.cancelled():
                             task.exception()
                 self.errors.close()
+                self.duplicates.close()
 
 
 async def _finish(job: ImportJob, status: ImportStatus, message: str, **fields: Any) -> None:
@@ -171,7 +184,8 @@ def _done_message(run: _Run) -> str:
         return "The file has a header but no rows."
     parts = [f"Imported {_n(c.imported, 'contact')}"]
     if c.duplicates:
-        parts.append(f"{_n(c.duplicates, 'duplicate')} skipped (the number is already in the list)")
+        parts.append(f"{_n(c.duplicates, 'duplicate')} skipped (the number is already in the list; "
+                     "the report lists their lines)")
     if run.errors.count:
         parts.append(f"{_n(run.errors.count, 'bad row')} not imported (see the errors file)")
     if c.dnc:
@@ -191,7 +205,7 @@ async def run_job(job: ImportJob, path: Path, data_dir: Path) -> ImportSummary:
         plan = await make_plan(path, options)
     except ImportRefused as exc:
         await _finish(job, ImportStatus.FAILED, str(exc))
-        return ImportSummary.of(job)
+        return ImportSummary.of(job, data_dir)
     job.encoding, job.delimiter = plan.shape.encoding.encoding, plan.shape.delimiter
     job.mapping, job.total_bytes = plan.mapping, plan.shape.size
     await job.save(update_fields=["encoding", "delimiter", "mapping", "total_bytes"])
@@ -202,13 +216,13 @@ async def run_job(job: ImportJob, path: Path, data_dir: Path) -> ImportSummary:
         await _fail(job, run, exc)
         if not isinstance(exc, Exception):
             raise  # cancellation / interpreter exit goes on after the clean-up
-        return ImportSummary.of(await ImportJob.get(id=job.id))
+        return ImportSummary.of(await ImportJob.get(id=job.id), data_dir)
     await job.refresh_from_db()
     await _finish(job, ImportStatus.DONE, _done_message(run),
                   errors_file=str(run.errors.path) if run.errors.written else "",
                   processed_bytes=plan.shape.size, rows_read=run.counts.rows)
     log.info("import job %s: %s (%.1f s)", job.id, job.message, time.perf_counter() - started)
-    return ImportSummary.of(job)
+    return ImportSummary.of(job, data_dir)
 
 
 async def _fail(job: ImportJob, run: _Run, exc: BaseException) -> None:

@@ -6,7 +6,7 @@ temporary table, then one `INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNIN
 SQLite: the rows into an index-free temporary table, then one `INSERT ... SELECT ... ON
 CONFLICT DO NOTHING` in the batch's transaction (WAL). Duplicates are left to the unique index
 (contact_list, phone). Each batch reports the ids it inserted so a failed import can delete
-exactly those.
+exactly those, and which of its rows it skipped as duplicates (looked up only when some were).
 """
 
 from __future__ import annotations
@@ -37,11 +37,31 @@ _DNC_CONDITION = ("d.phone = {phone} AND d.campaign_id IS NULL "
                   "AND (d.expires_at IS NULL OR d.expires_at > {now})")
 
 
+# A row the batch skipped: its index in the batch, its phone, and the index of the row of the
+# same batch that holds the number (None: the number was in the list before this batch).
+Skipped = tuple[int, str, "int | None"]
+
+
 @dataclass(frozen=True)
 class BatchResult:
     inserted: int
     dnc: int
     ids: IdRanges
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def skipped_rows(phones: Sequence[str], inserted: set[str]) -> list[Skipped]:
+    """The rows of a batch (their phones, in file order) that were not inserted: a repeat of an
+    earlier row of the batch, or a number already in the list (`inserted`: the batch's new ones)."""
+    first: dict[str, int] = {}
+    out: list[Skipped] = []
+    for i, phone in enumerate(phones):
+        won = first.setdefault(phone, i)
+        if won != i:
+            out.append((i, phone, won))
+        elif phone not in inserted:
+            out.append((i, phone, None))
+    return out
 
 
 @dataclass(frozen=True)
@@ -196,13 +216,19 @@ async def _insert_sqlite(conn: Any, list_id: int, rows: list[ContactRow]) -> Bat
         (now, now, now))
     inserted = cursor.rowcount
     await cursor.close()
+    phones = [row[0] for row in rows]
     if not inserted:
-        return BatchResult(0, 0, [])
+        return BatchResult(0, 0, [], skipped_rows(phones, set()))
     # AUTOINCREMENT ids only grow, and this transaction is the only writer: the ids it inserted
     # are exactly (before, after].
     after = await scalar("SELECT seq FROM sqlite_sequence WHERE name = 'contact'")
     dnc = await scalar("SELECT count(*) FROM contact WHERE id > ? AND id <= ? AND status = 'dnc'", (before, after))
-    return BatchResult(inserted, dnc, [[before + 1, after]])
+    skipped: list[Skipped] = []
+    if inserted < len(rows):
+        cursor = await db.execute("SELECT phone FROM contact WHERE id > ? AND id <= ?", (before, after))
+        skipped = skipped_rows(phones, {r[0] for r in await cursor.fetchall()})
+        await cursor.close()
+    return BatchResult(inserted, dnc, [[before + 1, after]], skipped)
 
 
 _PG_TEMP = ("CREATE TEMP TABLE IF NOT EXISTS dialer_import_rows (n integer, phone text, alt_phones text, "
@@ -216,7 +242,7 @@ _PG_INSERT = (
     "SELECT $1, r.phone, r.alt_phones::jsonb, r.name, r.external_id, r.custom_fields::jsonb, r.timezone, "
     f"r.caller_id, r.caller_id_pool_id, r.dial_profile_id, {_PG_DNC}, now(), now() "
     # ORDER BY n: of two rows with the same phone, the first in the file wins.
-    "FROM dialer_import_rows r ORDER BY r.n ON CONFLICT (contact_list_id, phone) DO NOTHING RETURNING id, status")
+    "FROM dialer_import_rows r ORDER BY r.n ON CONFLICT (contact_list_id, phone) DO NOTHING RETURNING id, status, phone")
 # The same with the ids taken beforehand ($2, in file order), for batches written side by side.
 _PG_INSERT_IDS = _PG_INSERT.replace(f"({_INSERT_COLUMNS})", f"(id, {_INSERT_COLUMNS})", 1).replace(
     "SELECT $1,", "SELECT ($2::bigint[])[r.n + 1], $1,", 1)
@@ -241,7 +267,12 @@ async def _insert_postgres(conn: Any, list_id: int, rows: bytes, order: BatchOrd
         returned = await db.fetch(_PG_INSERT_IDS, list_id, ids)
     ids = [r["id"] for r in returned]
     dnc = sum(1 for r in returned if r["status"] == "dnc")
-    return BatchResult(len(ids), dnc, merge_ranges([], ids))
+    count = int(status.split()[-1])
+    skipped: list[Skipped] = []
+    if len(ids) < count:  # some were duplicates: which (the rows are still in the temporary table)
+        phones = [r["phone"] for r in await db.fetch("SELECT phone FROM dialer_import_rows ORDER BY n")]
+        skipped = skipped_rows(phones, {r["phone"] for r in returned})
+    return BatchResult(len(ids), dnc, merge_ranges([], ids), skipped)
 
 
 async def _record_progress(conn: Any, job_id: int, p: JobProgress) -> None:
