@@ -1,11 +1,13 @@
-"""Admin pages for teams and for agents' telephony settings (extension, skills, wrap-up)."""
+"""Admin pages for teams, agents' telephony settings (extension, skills, wrap-up) and the
+reasons agents pause with."""
 
 from __future__ import annotations
 
 from tortoise.functions import Count
 
+from dialer.campaigns.pause_reasons import PAUSE_REASON_FIELDS, delete_pause_reason, save_pause_reason
 from dialer.campaigns.staff import AGENT_FIELDS, TEAM_FIELDS, delete_team, save_agent, save_team
-from dialer.models import Agent, Team
+from dialer.models import Agent, PauseReason, Team
 from dialer.web.routes.admin_crud import Area, Column
 
 teams = Area(
@@ -29,4 +31,13 @@ agents = Area(
              Column("Wrap-up", lambda a: f"{a.wrap_up_s} s", True)],
 )
 
-routes = [*teams.routes(), *agents.routes()]
+pause_reasons = Area(
+    entity="pause_reason", title="Pause reasons", singular="pause reason", prefix="/pause-reasons",
+    model=PauseReason, fields=PAUSE_REASON_FIELDS, save=save_pause_reason, delete=delete_pause_reason,
+    label=lambda r: r.name, new_defaults={"active": True},
+    intro="What agents choose when they pause. Productive pauses count as working time in reports.",
+    columns=[Column("Name", lambda r: r.name), Column("Working time", lambda r: "yes" if r.productive else "no"),
+             Column("Active", lambda r: "yes" if r.active else "no")],
+)
+
+routes = [*teams.routes(), *agents.routes(), *pause_reasons.routes()]
