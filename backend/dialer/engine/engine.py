@@ -390,11 +390,15 @@ class Engine:
         self.agents.extend_wrap_up(agent_id, seconds)
 
     def not_dialing_reasons(self, campaign_id: int) -> dict[str, str]:
-        """Live reasons for the campaign page's "why is it not dialing" panel."""
+        """Live reasons for the campaign page's "why is it not dialing" panel: what stops the
+        campaign (Asterisk gone, paused). The pacer's account of its last tick ("every agent is
+        busy", "calls already ringing cover the agents") is not one: the campaign dials as agents
+        become free, as the page's own diagnosis counts busy agents; the wallboard shows it."""
         rt = self.s.campaigns.get(campaign_id)
         if rt is None:
             return {}
-        return {f"engine_{i}": text for i, text in enumerate(rt.not_dialing)}
+        pacer = reason_text(rt.last_decision) if rt.last_decision is not None else None
+        return {f"engine_{i}": text for i, text in enumerate(rt.not_dialing) if text != pacer}
 
     async def agent_hangup(self, agent_id: int) -> None:
         """The agent ends the customer call (the panel's hang-up button)."""

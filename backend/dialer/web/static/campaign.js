@@ -26,6 +26,10 @@ function rows(table, entries, empty) {
 
 function render(state) {
   setText("status", state.status);
+  const badge = document.querySelector('[data-live="status"]');
+  if (badge) badge.className = `status status-${state.status}`;
+  // The heading follows the reasons: a page left open must not say "not dialing" once it dials.
+  setText("heading", state.diagnosis.dialing ? "It is dialing" : "Why it is not dialing");
   setText("at", state.at.slice(0, 19).replace("T", " "));
   for (const [status, n] of Object.entries(state.contacts)) setText(`contacts.${status}`, n);
   const attempts = document.querySelector('[data-live="attempts_today"]');
