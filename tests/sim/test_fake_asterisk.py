@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import os
+import signal
 import socket
 import sys
 
@@ -138,4 +139,38 @@ async def test_dialer_sim_pbx_serves_ari() -> None:
         if proc.returncode is None:
             proc.terminate()
         code = await asyncio.wait_for(proc.wait(), 10)
+    assert code == 0, (await proc.stderr.read()).decode() if proc.stderr else code
+
+
+async def test_dialer_sim_pbx_stops_as_asterisk_does_on_a_signal() -> None:
+    """SIGUSR1 is `core stop gracefully`: originates refused while a call goes on, the
+    websocket closed (1000) once it ends, and the process gone."""
+    port = _free_port()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "dialer", "sim-pbx", "--host", "127.0.0.1", "--port", str(port),
+        "--time-scale", "10", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/ari"
+    try:
+        assert proc.stdout is not None
+        await asyncio.wait_for(proc.stdout.readline(), 20)
+        async with aiohttp.ClientSession(headers=AUTH_HEADER) as session:
+            ws = await session.ws_connect(f"ws://127.0.0.1:{port}/ari/events?app=dialer")
+            originate = {"endpoint": "Local/5550000008@customers", "app": "dialer",
+                         "channelId": "c1"}
+            async with session.post(base + "/channels", params=originate) as r:
+                assert r.status == 200
+            proc.send_signal(signal.SIGUSR1)
+            assert b"core stop gracefully" in await asyncio.wait_for(proc.stdout.readline(), 10)
+            async with session.post(base + "/channels", params={**originate, "channelId": "c2"}) as r:
+                assert r.status == 500 and await r.json() == {"error": "Allocation failed"}
+            async with session.delete(base + "/channels/c1") as r:
+                assert r.status == 204
+            while (await asyncio.wait_for(ws.receive(), 10)).type == aiohttp.WSMsgType.TEXT:
+                pass
+            assert ws.close_code == 1000
+        code = await asyncio.wait_for(proc.wait(), 10)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
     assert code == 0, (await proc.stderr.read()).decode() if proc.stderr else code

@@ -160,10 +160,15 @@ class EventHub:
             if self.by_app.get(app) is sock:
                 del self.by_app[app]
 
-    async def close_all(self) -> None:
+    async def close_all(self, *, graceful: bool = False) -> None:
+        """Drop every socket: abruptly (the client sees 1006), or with a close frame (1000)
+        as Asterisk does at the end of a graceful shutdown."""
         socks = list(self.sockets)
         for sock in socks:
             self.unregister(sock)
+        if graceful:
+            await asyncio.gather(*(sock.close() for sock in socks))
+            return
         for sock in socks:
             sock.abort()
 

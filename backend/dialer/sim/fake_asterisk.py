@@ -9,6 +9,9 @@ faster than real time.
     fake.base_url                                   # "http://127.0.0.1:PORT/ari"
     await fake.drop_websockets()                    # like a network drop; calls go on
     await fake.restart()                            # like an Asterisk restart, same port
+    await fake.stop_gracefully()                    # `core stop gracefully` (see below)
+    await fake.start(fake.host, fake.port)          # ... and back, same port
+    await fake.stop_now()                           # `core stop now`
     await fake.stop()
 """
 
@@ -25,9 +28,14 @@ from dialer.sim.event_sockets import EventHub, EventSocket
 from dialer.sim.pbx import Pbx
 from dialer.sim.rest_channels import CREDENTIALS_KEY, HUB_KEY, PBX_KEY, json_response
 from dialer.sim.rest_routes import ari_middleware, build_rest_app
+from dialer.sim.shutdown import hang_up_everything
 from dialer.sim.world import WorldConfig
 
 log = logging.getLogger(__name__)
+
+# Simulated seconds in which a stopping Asterisk answers every request with a 503 page,
+# between its last call and its websockets closing (about 1 s in shutdown-rest-errors.jsonl).
+SHUTDOWN_UNAVAILABLE_S = 1.0
 
 
 class FakeAsterisk:
@@ -102,6 +110,34 @@ class FakeAsterisk:
         if ch is None:
             raise KeyError(channel_id)
         request_hangup(ch)
+
+    async def stop_gracefully(self) -> None:
+        """`core stop gracefully`: from now on every channel allocation (originate, create,
+        snoop) is refused with 500 `{"error": "Allocation failed"}`, while the calls under
+        way go on, events flow and GETs answer. Once the last channel is gone: every request
+        gets a 503 HTML page for about a second, then the websockets close (1000) and
+        connections are refused. Returns when the fake is down; it never gives up waiting
+        for calls to end (neither does Asterisk): hang them up, or call `stop_now()`."""
+        self.pbx.shutting_down = True
+        while self.pbx.channels and self._runner is not None:
+            await asyncio.sleep(0.01)
+        await self._go_down(graceful=True)
+
+    async def stop_now(self) -> None:
+        """`core stop now` (and SIGTERM): every call is hung up at once, as recorded
+        (shutdown.py), then a second of 503 pages, then the websockets drop without a close
+        frame (the client sees 1006) and connections are refused."""
+        self.pbx.shutting_down = True
+        hang_up_everything(self.pbx)
+        await self._go_down(graceful=False)
+
+    async def _go_down(self, *, graceful: bool) -> None:
+        if self._runner is None:
+            return
+        self.pbx.http_unavailable = True
+        await asyncio.sleep(self.clock.real_delay(SHUTDOWN_UNAVAILABLE_S))
+        await self.hub.close_all(graceful=graceful)
+        await self.stop()
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
         apps = [a for a in request.query.get("app", "").split(",") if a]

@@ -123,6 +123,7 @@ def dial_created(pbx: Pbx, ch: Channel, timeout: float) -> None:
 def snoop(pbx: Pbx, target: Channel, app: str, app_args: list[str], snoop_id: str) -> ev.Json:
     if not app:
         raise AriError(400, "Application must be specified")
+    _refuse_while_shutting_down(pbx)
     new_id = snoop_id or pbx.new_uniqueid()
     if pbx.id_in_use(new_id):
         raise AriError(409, "Channel with given unique ID already exists")
@@ -141,8 +142,15 @@ def _dialstring(endpoint: Endpoint) -> str:
     return endpoint.resource
 
 
+def _refuse_while_shutting_down(pbx: Pbx) -> None:
+    # Asterisk's channel allocator refuses first of all ("Refusing due to active shutdown").
+    if pbx.shutting_down:
+        raise AriError(500, "Allocation failed")
+
+
 def _new_channels(pbx: Pbx, req: OriginateRequest, endpoint: Endpoint
                   ) -> tuple[Channel, Channel | None]:
+    _refuse_while_shutting_down(pbx)
     first_id, second_id = _ids(pbx, req, endpoint.is_local)
     name, number = parse_caller_id(req.caller_id)
     now = pbx.ts()

@@ -54,6 +54,10 @@ class Pbx:
         self._seq = 0x28ab0
         self._uid = 0
         self.startup_time = clock.timestamp()
+        # `core stop ...`: channel allocation refused (500 "Allocation failed"); then the
+        # HTTP server answers every request with a 503 page until the process is gone.
+        self.shutting_down = False
+        self.http_unavailable = False
 
     # --- time and ids -------------------------------------------------------------------
 
@@ -186,3 +190,4 @@ class Pbx:
         self.playbacks.clear()
         self.live_recordings.clear()
         self.startup_time = self.clock.timestamp()
+        self.shutting_down = self.http_unavailable = False

@@ -41,8 +41,17 @@ def credentials_ok(request: web.Request) -> bool:
     return False
 
 
+# What Asterisk's HTTP server answers to any request in its last second (shutdown-rest-errors).
+SHUTDOWN_PAGE = ('<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r\n<html><head>\r\n'
+                 '<title>503 Service Unavailable</title>\r\n</head><body>\r\n'
+                 '<h1>Service Unavailable</h1>\r\n<p>Shutdown in progress</p>\r\n<hr />\r\n'
+                 '<address>Asterisk</address>\r\n</body></html>\r\n')
+
+
 @web.middleware
 async def ari_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if pbx_of(request).http_unavailable:
+        return web.Response(status=503, text=SHUTDOWN_PAGE, content_type="text/html")
     if not credentials_ok(request):
         return json_response({"message": "Authentication required"}, 401,
                              {"WWW-Authenticate": 'Basic realm="Asterisk REST Interface"'})

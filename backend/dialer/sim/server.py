@@ -1,5 +1,8 @@
-"""`dialer sim-pbx`: the fake Asterisk served standalone until Ctrl-C or SIGTERM.
+"""`dialer sim-pbx`: the fake Asterisk served standalone until it is told to stop.
 
+It stops as Asterisk does: SIGTERM (and Ctrl-C) is `core stop now` (every call hung up, a
+second of 503 pages, the websockets dropped); SIGUSR1 is `core stop gracefully` (originates
+refused with 500 until the last call ends, then the same). A second signal stops it at once.
 The world's distributions can come from a JSON or TOML file named by the environment
 variable DIALER_SIM_WORLD (keys of `WorldConfig.from_mapping`).
 """
@@ -37,12 +40,20 @@ async def serve(host: str, port: int, seed: int, time_scale: float, app_user: st
     gc.freeze()
     print(f"fake Asterisk: ARI on {fake.base_url} (user {app_user}), seed {seed}, "
           f"time x{time_scale:g}; Ctrl-C stops it", flush=True)
-    stop = asyncio.Event()
+    asked: asyncio.Queue[str] = asyncio.Queue()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    for sig, how in ((signal.SIGINT, "now"), (signal.SIGTERM, "now"),
+                     (signal.SIGUSR1, "gracefully")):
+        loop.add_signal_handler(sig, asked.put_nowait, how)
     try:
-        await stop.wait()
+        how = await asked.get()
+        print(f"fake Asterisk: core stop {how}", flush=True)
+        stopping = asyncio.ensure_future(fake.stop_now() if how == "now" else fake.stop_gracefully())
+        again = asyncio.ensure_future(asked.get())
+        await asyncio.wait({stopping, again}, return_when=asyncio.FIRST_COMPLETED)
+        again.cancel()
+        if not stopping.done():
+            stopping.cancel()
     finally:
         await fake.stop()
 
