@@ -31,6 +31,11 @@ from dialer.models import (
 )
 from dialer.models.enums import CampaignMode, Role
 
+# Stock Asterisk prompts ("We're sorry." "Please try your call again later."), played one
+# after the other: a real deployment records its own message saying who called and how to
+# call back, as the law asks, and puts it in /var/lib/asterisk/sounds/<language>/.
+DEMO_ABANDON_MESSAGE = "sorry&please-try-call-later"
+
 DEMO_USERS = [  # (username, role, full name, extension)
     ("admin", Role.ADMIN, "Alex Admin", None),
     ("supervisor", Role.SUPERVISOR, "Sam Supervisor", None),
@@ -119,7 +124,7 @@ async def seed(passwords_file: Path, contacts: int = 500) -> dict[str, str]:
     campaign, created = await Campaign.get_or_create(name="Spring offer", defaults=dict(
         description="Predictive campaign over the sample list.", team=team, mode=CampaignMode.PREDICTIVE,
         dial_profile=profile, caller_id_pool=pool, deep_link_template="https://crm.example.com/customers/{external_id}",
-        card_fields=["plan", "customer_since"], abandon_message="demo-abandon"))
+        card_fields=["plan", "customer_since"], abandon_message=DEMO_ABANDON_MESSAGE))
     if created:
         await campaign.contact_lists.add(contact_list)
     return passwords

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from dialer.demo import DEMO_ABANDON_MESSAGE
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.models import CallAttempt, CallEvent, Contact, DncEntry
 from dialer.models.enums import CallOutcome, ContactStatus, NoAgentAction
@@ -40,9 +41,16 @@ async def test_customers_without_an_agent_hear_the_message_and_are_released(engi
 
 async def test_hang_up_mode_releases_at_once_with_the_message(engine_world) -> None:
     w = engine_world
+    # The demo's message: two stock prompts, the `&` list admins know from Playback().
     campaign, (agent_id,) = await w.campaign("predictive", STAYERS[:3], agents=1, pacer="ratio",
                                              calls_per_agent=3.0, no_agent_action=NoAgentAction.HANG_UP,
-                                             abandon_message="sorry-we-will-call-back")
+                                             abandon_message=DEMO_ABANDON_MESSAGE)
+    played = []
+
+    async def on_playback(event) -> None:  # type: ignore[no-untyped-def]
+        played.append((event.playback.media_uri, event.playback.next_media_uri))
+
+    w.client.on("PlaybackStarted", on_playback)
     await w.engine.agent_login(agent_id, {campaign.id})
     await w.engine.agent_ready(agent_id)
     await w.run(campaign)
@@ -50,6 +58,7 @@ async def test_hang_up_mode_releases_at_once_with_the_message(engine_world) -> N
     await w.engine.s.writer.flush()
     abandoned = await CallAttempt.filter(outcome=CallOutcome.ABANDONED).first()
     assert abandoned.wait_s < 2.0
+    assert played and played[0] == ("sound:sorry", "sound:please-try-call-later")
 
 
 async def test_the_abandon_count_survives_a_restart(engine_world) -> None:

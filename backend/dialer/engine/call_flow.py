@@ -48,6 +48,12 @@ def _take_cause(call: CustomerCall, cause: int, cause_text: str) -> None:
         call.cause_text = cause_text
 
 
+def sound_media(names: str) -> str:
+    """A campaign's sound setting as ARI media: `sorry&please-try-call-later` (Playback()'s
+    `&` list, which admins know from the dialplan) plays both, one after the other."""
+    return ",".join(f"sound:{name.strip()}" for name in names.split("&") if name.strip())
+
+
 def past_legal_wait(call: CustomerCall, rt: CampaignRuntime, now: datetime) -> bool:
     """Answered longer ago than the campaign's legal wait (2 s) with no agent: an abandon."""
     if call.answered_at is None:
@@ -357,7 +363,7 @@ class CallFlow:
         call.message_started = True
         try:
             if rt.config.hold_message:
-                await self.s.port.play(call.call_id, f"sound:{rt.config.hold_message}", uuid.uuid4().hex)
+                await self.s.port.play(call.call_id, sound_media(rt.config.hold_message), uuid.uuid4().hex)
             else:
                 await self.s.port.start_music(call.call_id, rt.config.hold_music_class)
         except Exception as exc:
@@ -390,7 +396,7 @@ class CallFlow:
                 playback_id = uuid.uuid4().hex
                 self.s.playbacks[playback_id] = call.call_id
                 await self.s.port.stop_music(call.call_id)
-                await self.s.port.play(call.call_id, f"sound:{message}", playback_id)
+                await self.s.port.play(call.call_id, sound_media(message), playback_id)
                 return  # hung up when the playback finishes (see on_playback_finished)
         except Exception as exc:
             log.info("abandon message on %s failed: %s", call.call_id, exc)

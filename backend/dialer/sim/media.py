@@ -25,6 +25,7 @@ SOUND_SECONDS = {
     "hello": 0.8, "hello-world": 1.42, "beep": 0.26, "vm-nobodyavail": 2.9, "vm-intro": 5.35,
     "silence/1": 1.0, "silence/2": 2.0, "silence/5": 5.0, "silence/10": 10.0,
     "tt-monkeys": 9.0, "tt-weasels": 3.0, "pls-hold-while-try": 2.2, "queue-thankyou": 1.8,
+    "sorry": 1.24, "please-try-call-later": 2.18,
 }
 
 
