@@ -4,38 +4,40 @@ from __future__ import annotations
 
 import pytest
 
-from webworld import csrf_from, login
+from forms import form_in, form_on
+from webworld import login, panel_csrf
 from dialer.accounts.tokens import issue_token
 
 
 @pytest.mark.parametrize("username", ["super", "agent1"])
-async def test_user_admin_pages_deny_each_non_admin_role(client, people, username) -> None:
+async def test_user_admin_pages_deny_each_non_admin_role(client, people, username, app) -> None:
+    # An admin's page, left open in a browser that then logs in as someone else: its forms are
+    # real and carry that browser's token, and the role check still refuses them.
+    await login(client, "admin")
+    create = await form_on(client, "/users", action="/users")
+    deactivate = await form_on(client, "/users", action=f"/users/{people.agent.id}/deactivate")
+    await (await form_on(client, "/", action="/logout")).submit()
     await login(client, username)
     assert (await client.get("/users")).status_code == 403
-    page = await client.get("/account")
-    r = await client.post("/users", data={"csrf_token": csrf_from(page.text), "username": "x1", "role": "admin",
-                                          "password": "abcdefgh12"})
+    r = await create.fill(username="x1", role="admin", password="abcdefgh12").submit()
     assert r.status_code == 403
-    r = await client.post(f"/users/{people.admin.id}/deactivate", data={"csrf_token": csrf_from(page.text)})
-    assert r.status_code == 403
+    assert (await deactivate.submit()).status_code == 403
 
 
 async def test_admin_creates_a_user_with_a_generated_password(client, people) -> None:
     await login(client, "admin")
-    page = await client.get("/users")
-    r = await client.post("/users", data={"csrf_token": csrf_from(page.text), "username": "newbie", "role": "agent",
-                                          "team": "Night shift", "extension": "PJSIP/1009", "password": ""})
+    form = await form_on(client, "/users", action="/users")
+    r = await form.fill(username="newbie", role="agent", team="Night shift", extension="PJSIP/1009",
+                        password="").submit()
     assert r.status_code == 200 and "Created newbie" in r.text and "Their password is" in r.text
 
 
 async def test_user_form_errors_show_next_to_the_field(client, people) -> None:
     await login(client, "admin")
-    page = await client.get("/users")
-    r = await client.post("/users", data={"csrf_token": csrf_from(page.text), "username": "agent1", "role": "agent",
-                                          "password": "abcdefgh12"})
+    form = await form_on(client, "/users", action="/users")
+    r = await form.fill(username="agent1", role="agent", password="abcdefgh12").submit()
     assert r.status_code == 400 and "is taken" in r.text
-    r = await client.post("/users", data={"csrf_token": csrf_from(page.text), "username": "ok-name", "role": "agent",
-                                          "password": "short"})
+    r = await form_in(client, r, action="/users").fill(username="ok-name", password="short").submit()
     assert r.status_code == 400 and "at least 8" in r.text
 
 
@@ -60,8 +62,7 @@ async def test_a_token_cannot_mint_tokens_or_exceed_its_role(client, people) -> 
                           headers={"Authorization": f"Bearer {issued.secret}"})
     assert r.status_code == 403
     await login(client, "agent1")
-    page = await client.get("/account")
-    headers = {"X-CSRF-Token": csrf_from(page.text)}
+    headers = await panel_csrf(client)
     r = await client.post("/api/v1/tokens", json={"scopes": ["contacts:write"]}, headers=headers)
     assert r.status_code == 403 and r.json()["field"] == "scopes"
     r = await client.post("/api/v1/tokens", json={"scopes": ["agent"], "hours": 8}, headers=headers)

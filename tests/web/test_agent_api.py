@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import re
 from datetime import datetime, timedelta, timezone
 from typing import AsyncIterator, Awaitable, Callable
 
@@ -21,7 +20,8 @@ from dialer.models.enums import AgentState, CallDirection, CampaignMode, Campaig
 from dialer.sim.fake_asterisk import FakeAsterisk
 from dialer.telephony.ari_port import AriPort
 
-from webworld import PASSWORD, login
+from forms import form_on
+from webworld import PASSWORD, login, panel_csrf
 
 ALWAYS = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
@@ -79,10 +79,7 @@ async def _world(mode: str = "progressive", numbers: tuple[str, ...] = ("4206000
 
 async def _session(client: httpx.AsyncClient, username: str) -> dict[str, str]:
     await login(client, username)
-    page = await client.get("/agent")
-    assert page.status_code == 200
-    csrf = re.search(r'data-csrf="([^"]+)"', page.text).group(1)
-    return {"X-CSRF-Token": csrf}
+    return await panel_csrf(client)
 
 
 async def _token(user, scopes=("agent",)) -> dict[str, str]:
@@ -205,9 +202,9 @@ async def test_extension_sign_in_is_throttled_and_web_logout_revokes(client, app
         assert (await client.post("/api/v1/agent/token", json={"username": "bob", "password": "no"})).status_code == 401
     assert (await client.post("/api/v1/agent/token", json={"username": "bob", "password": PASSWORD})).status_code == 429
     # Logging out of the web session ends the extension's token too.
-    csrf = await _session(client, "ann")
+    await _session(client, "ann")
     sub = app.state.hub.subscribe(f"agent:{w['ann_agent']}")
-    await client.post("/logout", data={"csrf_token": csrf["X-CSRF-Token"]})
+    await (await form_on(client, "/agent", action="/logout")).submit()  # the menu's Log out button
     assert (await client.get("/api/v1/agent/state", headers=token)).status_code == 401
     assert (await sub.get())[1]["type"] == "auth.revoked"
     assert await ApiToken.filter(user=w["ann"], revoked_at=None).count() == 0

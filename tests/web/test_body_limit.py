@@ -6,10 +6,12 @@ from typing import AsyncIterator
 
 import pytest
 
+from dialer.accounts.tokens import issue_token
 from dialer.importer.uploads import uploads_dir
 from dialer.models import ContactList
 from dialer.web import body_limit
-from webworld import csrf_from, login
+from forms import form_on
+from webworld import login
 
 LIMIT = 4096
 
@@ -27,15 +29,14 @@ def _uploads(data_dir) -> list:
 
 async def test_a_page_upload_over_the_limit_gets_413_and_keeps_nothing(client, people, tmp_path) -> None:
     await login(client, "admin")
-    page = await client.get("/imports")
-    r = await client.post("/imports", data={"csrf_token": csrf_from(page.text), "list": "Big"},
-                         files={"file": ("big.csv", b"phone\n" + b"601123456\n" * 1000, "text/csv")})
+    form = await form_on(client, "/imports", action="/imports")
+    form.fill(list="Big").attach("file", "big.csv", b"phone\n" + b"601123456\n" * 1000)
+    r = await form.submit()
     assert r.status_code == 413 and "larger than the limit" in r.text
     assert _uploads(tmp_path) == []
     # Within the limit the same form goes through.
-    page = await client.get("/imports")
-    r = await client.post("/imports", data={"csrf_token": csrf_from(page.text), "list": "Small"},
-                         files={"file": ("small.csv", b"phone\n601123456\n", "text/csv")})
+    form = await form_on(client, "/imports", action="/imports")
+    r = await form.fill(list="Small").attach("file", "small.csv", b"phone\n601123456\n").submit()
     assert r.status_code == 303
 
 
@@ -51,9 +52,9 @@ async def test_a_streamed_body_without_length_is_cut_off_at_the_limit(client, pe
             sent += 1024
             yield b"x" * 1024
 
-    page = await client.get("/imports")
+    token = (await issue_token(people.admin, ["contacts:write"])).secret
     r = await client.post(f"/api/v1/lists/{clist.id}/imports", content=body(),
-                         headers={"content-type": "text/csv", "x-csrf-token": csrf_from(page.text)})
+                         headers={"content-type": "text/csv", "authorization": f"Bearer {token}"})
     assert r.status_code == 413 and r.json()["status"] == 413 and r.json()["field"] == "file"
     assert sent < 100 * 1024, "the rest of the body was never read"
     assert _uploads(tmp_path) == []

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from webworld import csrf_from, login
+from forms import form_in, form_on
+from webworld import login
 from dialer.accounts.tokens import issue_token
 from dialer.importer.jobs import running_task
 from dialer.models import Contact, ContactList, ImportJob, ImportMapping
@@ -25,19 +26,18 @@ async def test_upload_map_and_see_the_result(client, people) -> None:
     await login(client, "admin")
     page = await client.get("/imports")
     assert page.status_code == 200 and "Upload a CSV file" in page.text
-    r = await client.post("/imports", data={"csrf_token": csrf_from(page.text), "list": "Jaro 2026"},
-                          files={"file": ("kontakty.csv", CSV.encode("cp1250"), "text/csv")})
+    upload = form_in(client, page, action="/imports")
+    r = await upload.fill(list="Jaro 2026").attach("file", "kontakty.csv", CSV.encode("cp1250")).submit()
     assert r.status_code == 303
     mapping_url = r.headers["location"]
     page = await client.get(mapping_url)
     assert page.status_code == 200
     assert "Windows-1250" in page.text and "semicolon" in page.text and "Jan Novák" in page.text
-    # The guess is proposed for the user to confirm.
-    assert re.search(r'name="map:Telefon".*?<option value="phone" selected', page.text, re.S)
-    form = {"csrf_token": csrf_from(page.text), "filename": "kontakty.csv", "list": "Jaro 2026", "region": "CZ",
-            "encoding": "cp1250", "delimiter": ";", "map:Jméno": "name", "map:Telefon": "phone",
-            "map:Poznámka": "custom:Poznámka", "save_as": "Kontakty CZ"}
-    r = await client.post(mapping_url.split("?")[0], data=form)
+    # The guess is proposed for the user to confirm: they confirm it and name the mapping.
+    mapping = form_in(client, page, action=mapping_url.split("?")[0])
+    assert mapping.value("map:Telefon") == "phone" and mapping.value("map:Jméno") == "name"
+    assert mapping.value("encoding") == "cp1250" and mapping.value("delimiter") == ";"
+    r = await mapping.fill(save_as="Kontakty CZ").submit()
     assert r.status_code == 303 and re.fullmatch(r"/imports/\d+", r.headers["location"])
     job_id = int(r.headers["location"].rsplit("/", 1)[1])
     await finish(job_id)
@@ -57,13 +57,11 @@ async def test_upload_map_and_see_the_result(client, people) -> None:
 
 async def test_mapping_without_a_phone_is_refused_on_the_form(client, people) -> None:
     await login(client, "admin")
-    page = await client.get("/imports")
-    r = await client.post("/imports", data={"csrf_token": csrf_from(page.text), "list": "X"},
-                          files={"file": ("a.csv", CSV.encode(), "text/csv")})
+    upload = await form_on(client, "/imports", action="/imports")
+    r = await upload.fill(list="X").attach("file", "a.csv", CSV.encode()).submit()
     url = r.headers["location"].split("?")[0]
-    page = await client.get(r.headers["location"])
-    r = await client.post(url, data={"csrf_token": csrf_from(page.text), "list": "X", "map:Telefon": "name",
-                                     "map:Jméno": "name"})
+    mapping = await form_on(client, r.headers["location"], action=url)
+    r = await mapping.fill(**{"map:Telefon": "name", "map:Jméno": "name"}).submit()
     assert r.status_code == 400 and "phone" in r.text
     assert await ImportJob.all().count() == 0 and not await ContactList.filter(name="X").exists()
 

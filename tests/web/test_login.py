@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from webworld import PASSWORD, csrf_from, login
+from forms import form_on
+from webworld import PASSWORD, login
 
 
 async def test_good_login_opens_the_dashboard(client, people) -> None:
@@ -56,29 +57,14 @@ async def test_login_form_itself_needs_its_csrf_token(client, people) -> None:
 async def test_logout_ends_the_session_and_is_post_only(client, people) -> None:
     await login(client, "admin")
     assert (await client.get("/logout")).status_code == 405
-    page = await client.get("/")
-    r = await client.post("/logout", data={"csrf_token": csrf_from(page.text)})
+    r = await (await form_on(client, "/", action="/logout")).submit()  # the menu's button
     assert r.status_code == 303
     assert (await client.get("/")).status_code == 303
 
 
 async def test_next_only_redirects_within_the_site(client, people) -> None:
-    page = await client.get("/login")
-    r = await client.post("/login", data={"csrf_token": csrf_from(page.text), "username": "admin",
-                                          "password": PASSWORD, "next": "//evil.example/x"})
+    # A phishing link to the login page carries its own next=; the page renders it, the user logs in.
+    form = await form_on(client, "/login?next=//evil.example/x", action="/login")
+    assert form.value("next") == "//evil.example/x"
+    r = await form.fill(username="admin", password=PASSWORD).submit()
     assert r.headers["location"] == "/"
-
-
-async def test_password_change_ends_other_sessions(client, app, people) -> None:
-    import httpx
-
-    await login(client, "agent1")
-    other = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-    async with other:
-        await login(other, "agent1")
-        page = await other.get("/account")
-        r = await other.post("/account/password", data={"csrf_token": csrf_from(page.text), "current": PASSWORD,
-                                                        "new": "brand-new-pass", "again": "brand-new-pass"})
-        assert r.status_code == 200 and "Password changed" in r.text
-        assert (await other.get("/account")).status_code == 200
-    assert (await client.get("/account")).status_code == 303  # the first session is over

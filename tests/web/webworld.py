@@ -23,10 +23,14 @@ class People:
     agent: User
 
 
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF field in the page"
-    return match.group(1)
+async def panel_csrf(client: httpx.AsyncClient) -> dict[str, str]:
+    """The header the agent panel's script sends with its API writes: the token the panel page
+    rendered into `data-csrf` (the only page whose script writes to /api/v1 with the session)."""
+    page = await client.get("/agent")
+    assert page.status_code == 200, page.status_code
+    match = re.search(r'data-csrf="([^"]+)"', page.text)
+    assert match and match.group(1), "the panel rendered no CSRF token"
+    return {"X-CSRF-Token": match.group(1)}
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:

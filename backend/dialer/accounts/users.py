@@ -16,6 +16,7 @@ from dialer.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from dialer.accounts.sessions import end_user_sessions
 from dialer.accounts.tokens import revoke_user_tokens
 from dialer.models import Agent, Team, User
 from dialer.models.enums import Role
@@ -85,8 +86,10 @@ async def set_password(user: User, password: str, *, actor: Actor) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = datetime.now(timezone.utc)
     await user.save(update_fields=["password_hash", "password_changed_at"])
-    # A password change ends every token issued before it: the old password may have leaked.
+    # A password change ends every token and web session begun before it: the old password
+    # may have leaked. (The web page then opens a new session for the browser that changed it.)
     await revoke_user_tokens(user)
+    await end_user_sessions(user, "password changed")
     await record_audit(actor, "user.password", "user", user.id, {})
 
 
@@ -94,6 +97,7 @@ async def deactivate_user(user: User, *, actor: Actor) -> None:
     user.active = False
     await user.save(update_fields=["active"])
     await revoke_user_tokens(user)
+    await end_user_sessions(user, "deactivated")
     await record_audit(actor, "user.deactivate", "user", user.id, {})
 
 

@@ -1,6 +1,6 @@
 """Tortoise models, one module per domain. Tortoise discovers them through this module."""
 
-from dialer.models.accounts import ApiToken, AuditLog, Team, User
+from dialer.models.accounts import ApiToken, AuditLog, LoginFailure, Team, User, WebSession
 from dialer.models.agents import Agent, AgentSession, AgentStateChange, PauseReason
 from dialer.models.calls import CallAttempt, CallEvent
 from dialer.models.campaigns import CallerIdNumber, CallerIdPool, Campaign, DialProfile, Disposition, PacerState
@@ -11,7 +11,8 @@ from dialer.models.integrations import SystemSetting, WebhookDelivery, WebhookEn
 __all__ = [
     "Agent", "AgentSession", "AgentStateChange", "ApiToken", "AuditLog", "CallAttempt",
     "CallEvent", "CallerIdNumber", "CallerIdPool", "Campaign", "Contact", "ContactList",
-    "DialProfile", "Disposition", "DncEntry", "ImportJob", "ImportMapping", "PacerState", "PauseReason",
+    "DialProfile", "Disposition", "DncEntry", "ImportJob", "ImportMapping", "LoginFailure", "PacerState",
+    "PauseReason",
     "SystemSetting",
-    "Team", "User", "WebhookDelivery", "WebhookEndpoint",
+    "Team", "User", "WebSession", "WebhookDelivery", "WebhookEndpoint",
 ]

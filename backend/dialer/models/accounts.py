@@ -1,4 +1,4 @@
-"""Accounts: users, teams, API tokens and the audit log.
+"""Accounts: users, teams, API tokens, web sessions, login failures and the audit log.
 
 Only the stored shape lives here; hashing, token checks and throttling are in
 `dialer.accounts`.
@@ -67,6 +67,45 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class WebSession(Model):
+    """A browser's login. The cookie carries a random key; only its SHA-256 is stored, so the
+    table cannot be replayed. Ending a row ends that browser's session at once, whatever copy
+    of the cookie exists."""
+
+    id = fields.BigIntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="web_sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.CharField(max_length=32, db_default="")
+    ip = fields.CharField(max_length=64, db_default="")
+    user_agent = fields.CharField(max_length=200, db_default="")
+
+    class Meta:
+        table = "web_session"
+        # Tortoise writes the description into the DDL unescaped: no quotes in it.
+        table_description = "A browser login, ended by logout or by an admin"
+        indexes = (("user_id", "ended_at"),)
+
+
+class LoginFailure(Model):
+    """One failed login, by user name ("u:ada") and by address ("ip:10.0.0.1"): the throttle's
+    memory, shared by every process and kept across restarts."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=100)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "login_failure"
+        table_description = "A failed login, by user name and by address"
+        indexes = (("key", "at"),)
 
 
 class AuditLog(Model):

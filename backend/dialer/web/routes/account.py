@@ -1,4 +1,4 @@
-"""The user's own account: change the password, issue and revoke API tokens."""
+"""The user's own account: change the password, see and end their sessions, issue and revoke API tokens."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from dialer.accounts.audit import record_audit
 from dialer.accounts.passwords import verify_password
+from dialer.accounts.sessions import end_user_sessions, open_sessions
 from dialer.accounts.tokens import ALL_SCOPES, Scope, issue_token, revoke_token
 from dialer.accounts.users import Actor, UserError, set_password
 from dialer.models import ApiToken
 from dialer.models.enums import Role
-from dialer.web.auth import client_ip, guard, start_session, template_context
+from dialer.web.auth import client_ip, end_session, guard, start_session, template_context
 from dialer.web.errors import ApiError
 
 
@@ -31,9 +33,12 @@ def scopes_for(role: Role) -> list[str]:
 
 async def _page(request: Request, *, errors: dict[str, str] | None = None, notice: str = "",
                 new_secret: str = "", status: int = 200) -> Response:
-    user = request.state.principal.user
+    principal = request.state.principal
+    user = principal.user
     ctx = template_context(request, tokens=await ApiToken.filter(user=user).order_by("-created_at"),
-                           scopes=scopes_for(user.role), errors=errors or {}, notice=notice, new_secret=new_secret)
+                           scopes=scopes_for(user.role), errors=errors or {}, notice=notice, new_secret=new_secret,
+                           sessions=await open_sessions(user),
+                           current_session_id=principal.session.id if principal.session else None)
     return request.app.state.templates.TemplateResponse(request, "account.html", ctx, status_code=status)
 
 
@@ -54,7 +59,7 @@ async def change_password(request: Request) -> Response:
         await set_password(user, str(form.get("new", "")), actor=Actor.of(user, client_ip(request)))
     except UserError as exc:
         return await _page(request, errors={"new": str(exc)}, status=400)
-    start_session(request, user)  # this session stays; every other one ends
+    await start_session(request, user)  # every session ended with the change; this browser goes on
     return await _page(request, notice="Password changed. Other sessions and your API tokens were signed out.")
 
 
@@ -85,9 +90,20 @@ async def revoke(request: Request) -> Response:
     return RedirectResponse("/account", 303)
 
 
+@guard()
+async def end_all_sessions(request: Request) -> Response:
+    """Log out everywhere: every browser of this user, this one included."""
+    user = request.state.principal.user
+    ended = await end_user_sessions(user, "logged out everywhere")
+    await record_audit(Actor.of(user, client_ip(request)), "user.sessions_end", "user", user.id, {"ended": ended})
+    await end_session(request)
+    return RedirectResponse("/login", 303)
+
+
 routes = [
     Route("/account", account, methods=["GET"]),
     Route("/account/password", change_password, methods=["POST"]),
+    Route("/account/sessions/end", end_all_sessions, methods=["POST"]),
     Route("/account/tokens", create_token, methods=["POST"]),
     Route("/account/tokens/{token_id:int}/revoke", revoke, methods=["POST"]),
 ]

@@ -68,10 +68,18 @@ def operations(spec: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                            for p in o.get("parameters", [])],
                 "body": type_text(body) if body else "", "body_fields": fields_of(body) if body else [],
                 "responses": [{"code": code, "description": r["description"],
-                               "type": type_text(r["content"]["application/json"]["schema"]) if "content" in r else ""}
+                               "type": _response_type(r)}
                               for code, r in o["responses"].items()],
             })
     return grouped
+
+
+def _response_type(response: dict[str, Any]) -> str:
+    """JSON responses by their schema; files (CSV, XLSX) by their media types."""
+    content = response.get("content", {})
+    if "application/json" in content:
+        return type_text(content["application/json"]["schema"])
+    return " or ".join(content)
 
 
 async def schema_json(request: Request) -> Response:

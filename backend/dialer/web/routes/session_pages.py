@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -10,7 +10,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from dialer.accounts.users import check_login
-from dialer.web.auth import client_ip, csrf_token, current_principal, end_session, start_session, template_context, verify_csrf
+from dialer.web.auth import client_ip, current_principal, end_session, start_session, template_context
+from dialer.web.csrf import csrf_token, verify_csrf
 from dialer.web.errors import ApiError
 
 
@@ -40,8 +41,8 @@ async def login_submit(request: Request) -> Response:
     next_url = _safe_next(str(form.get("next", "")))
     throttle = request.app.state.login_throttle
     ip = client_ip(request)
-    now = time.monotonic()
-    wait = throttle.retry_after(username, ip, now)
+    now = datetime.now(timezone.utc)
+    wait = await throttle.retry_after(username, ip, now)
     templates = request.app.state.templates
     if wait > 0:
         minutes = max(1, round(wait / 60))
@@ -51,23 +52,23 @@ async def login_submit(request: Request) -> Response:
                                           headers={"Retry-After": str(int(wait) + 1)})
     user = await check_login(username, password) if username and password else None
     if user is None:
-        throttle.record_failure(username, ip, now)
+        await throttle.record_failure(username, ip, now)
         ctx = template_context(request, next=next_url, username=username, error="Wrong user name or password.")
         return templates.TemplateResponse(request, "login.html", ctx, status_code=401)
-    throttle.record_success(username)
-    start_session(request, user)
+    await throttle.record_success(username)
+    await start_session(request, user)
     return RedirectResponse(next_url, 303)
 
 
 async def logout(request: Request) -> Response:
-    if request.session.get("uid"):
+    if request.session.get("sid"):
         await verify_csrf(request)
     principal = await current_principal(request)
     if principal is not None:
         hub = getattr(request.app.state, "on_logout", None)
         if hub is not None:
             await hub(principal.user)
-    end_session(request)
+    await end_session(request)
     return RedirectResponse("/login", 303)
 
 

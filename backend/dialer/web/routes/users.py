@@ -7,7 +7,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from dialer.accounts.audit import record_audit
 from dialer.accounts.passwords import generate_password
+from dialer.accounts.sessions import end_user_sessions, open_sessions
 from dialer.accounts.users import Actor, UserError, create_user, deactivate_user, get_or_create_team, set_password
 from dialer.campaigns.fields import display_values, form_data
 from dialer.campaigns.saving import SaveError
@@ -92,6 +94,7 @@ async def deactivate(request: Request) -> Response:
 async def _edit_page(request: Request, user: User, *, values: dict | None = None,
                      errors: dict[str, str] | None = None, status: int = 200) -> Response:
     return render(request, "user_edit.html", status=status, person=user, errors=errors or {},
+                  open_sessions=len(await open_sessions(user)),
                   values=values or display_values(USER_FIELDS, user), sections=sections(USER_FIELDS),
                   options={"team": await choices(Team)})
 
@@ -120,12 +123,24 @@ async def reactivate(request: Request) -> Response:
     return RedirectResponse(f"/users?notice=Reactivated+{user.username}.", 303)
 
 
+@guard(roles=ADMINS)
+async def end_sessions(request: Request) -> Response:
+    """An admin logs a user out of every browser at once (a lost laptop, a shared PC)."""
+    user = await _user_or_404(request)
+    ended = await end_user_sessions(user, "ended by an admin")
+    await record_audit(Actor.of(request.state.principal.user, client_ip(request)), "user.sessions_end", "user",
+                       user.id, {"ended": ended})
+    flash(request, f"Ended {ended} session{'s' * (ended != 1)} of {user.username}.")
+    return RedirectResponse(f"/users/{user.id}/edit", 303)
+
+
 routes = [
     Route("/users", list_users, methods=["GET"]),
     Route("/users", create, methods=["POST"]),
-    Route("/users/{user_id:int}/password", reset_password, methods=["POST"]),
-    Route("/users/{user_id:int}/deactivate", deactivate, methods=["POST"]),
-    Route("/users/{user_id:int}/reactivate", reactivate, methods=["POST"]),
-    Route("/users/{user_id:int}/edit", edit_form, methods=["GET"]),
-    Route("/users/{user_id:int}/edit", update, methods=["POST"]),
+    Route("/users/{user_id:id}/password", reset_password, methods=["POST"]),
+    Route("/users/{user_id:id}/deactivate", deactivate, methods=["POST"]),
+    Route("/users/{user_id:id}/reactivate", reactivate, methods=["POST"]),
+    Route("/users/{user_id:id}/edit", edit_form, methods=["GET"]),
+    Route("/users/{user_id:id}/edit", update, methods=["POST"]),
+    Route("/users/{user_id:id}/sessions/end", end_sessions, methods=["POST"]),
 ]
