@@ -67,6 +67,8 @@ async def save_contact(data: Mapping[str, Any], *, actor: Actor, record: Contact
     errors.update(await check_refs(values, _REFS))
     if values.get("status") == "":
         values.pop("status")
+    if "status" in values:  # the model's field holds the enum: what is saved is what is read back
+        values["status"] = ContactStatus(values["status"])
     if "external_id" in values:
         values["external_id"] = values["external_id"] or None
     if record.status is ContactStatus.LEASED and "status" in values:

@@ -11,9 +11,10 @@ import json
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Iterable, Mapping, Sequence
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
+
+from dialer.scheduling.zones import zone_named
 
 # text, textarea, int, float, bool, choice, multi (several choices), ref (id of a row), refs (ids),
 # list (of words), json (an object), timezone, phone (E.164 or empty)
@@ -149,11 +150,7 @@ def _json_object(raw: Any) -> dict[str, Any]:
 
 
 def valid_timezone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    return zone_named(name) is not None
 
 
 def normalise_phone(raw: str, region: str | None = None) -> str:

@@ -20,6 +20,7 @@ from dialer.importer.phones import PhoneNormaliser
 from dialer.importer.reader import Record, Unreadable, read_head
 from dialer.importer.rows import Defaults, Lookups, RowBuilder
 from dialer.models import CallerIdPool, DialProfile, ImportMapping
+from dialer.models.ids import MAX_ID
 
 GUESS_ROWS = 50  # rows looked at to find the phone column by its values
 DEFAULT_REGION = "CZ"
@@ -109,10 +110,15 @@ def inspect_file(path: Path, encoding: str = "", delimiter: str = "") -> FileSha
 
 
 async def _named(model: Any, value: str, what: str, field_name: str) -> int:
-    found = await model.get_or_none(name=value.strip())
-    if found is None and value.strip().isdigit():
-        found = await model.get_or_none(id=int(value.strip()))
+    value = value.strip()
+    # Only what a row could hold is looked up: a longer name, a NUL or a number past the ids
+    # would be refused by the ORM or the database driver rather than simply not found.
+    name_fits = len(value) <= model._meta.fields_map["name"].max_length and "\x00" not in value
+    found = await model.get_or_none(name=value) if name_fits else None
+    if found is None and value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) <= MAX_ID:
+        found = await model.get_or_none(id=int(value))
     if found is None:
+        value = value if name_fits else value[:40] + "…"
         names = ", ".join(await model.all().limit(20).values_list("name", flat=True)) or "none yet"
         raise ImportRefused(f"There is no {what} {value!r} (existing: {names}).", field_name)
     return found.id

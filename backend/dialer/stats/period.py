@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from dialer.scheduling.zones import MAX_ZONE_NAME, zone_named
 
 
 class PeriodError(ValueError):
@@ -49,10 +51,11 @@ class ReportFilter:
 
 
 def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        raise PeriodError("tz", f"Unknown time zone {name!r}; use a name such as Europe/Prague.") from None
+    found = zone_named(name or "UTC")
+    if found is None:
+        shown = name if len(name) <= MAX_ZONE_NAME else name[:MAX_ZONE_NAME] + "…"
+        raise PeriodError("tz", f"Unknown time zone {shown!r}; use a name such as Europe/Prague.")
+    return found
 
 
 def parse_instant(text: str, tz: ZoneInfo, field_name: str) -> datetime:

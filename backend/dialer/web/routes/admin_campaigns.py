@@ -106,6 +106,6 @@ async def control(request: Request) -> Response:
 
 routes = [
     *campaigns.routes(),
-    Route("/campaigns/{record_id:int}", detail, methods=["GET"]),
-    Route("/campaigns/{record_id:int}/control", control, methods=["POST"]),
+    Route("/campaigns/{record_id:id}", detail, methods=["GET"]),
+    Route("/campaigns/{record_id:id}/control", control, methods=["POST"]),
 ]

@@ -26,6 +26,7 @@ from dialer.models import CallAttempt, CallerIdPool, Contact, ContactList, DialP
 from dialer.models.enums import ContactStatus
 from dialer.web.auth import ADMINS, guard
 from dialer.web.errors import ApiError
+from dialer.web.input import page_number, query_id, query_text
 from dialer.web.routes.admin_crud import Area, Column, actor_of, choices, flash, render, sections
 
 
@@ -44,21 +45,13 @@ lists = Area(
 )
 
 
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
-
-
 @guard(roles=ADMINS)
 async def search(request: Request) -> Response:
-    q = request.query_params
-    list_id, status = _int(q.get("list")), q.get("status", "")
+    text, list_id, status = query_text(request, "q"), query_id(request, "list"), request.query_params.get("status", "")
     if status not in {s.value for s in ContactStatus}:
         status = ""
-    page = await find_contacts(text=q.get("q", ""), status=status, list_id=list_id, page=_int(q.get("page")) or 1)
-    filters = {k: v for k, v in {"q": q.get("q", ""), "status": status, "list": list_id or ""}.items() if v}
+    page = await find_contacts(text=text, status=status, list_id=list_id, page=page_number(request))
+    filters = {k: v for k, v in {"q": text, "status": status, "list": list_id or ""}.items() if v}
     return render(request, "admin/contacts.html", page=page, filters=filters,
                   base="/contacts?" + (urlencode(filters) + "&" if filters else ""),
                   lists=await choices(ContactList), statuses=[s.value for s in ContactStatus])
@@ -132,15 +125,15 @@ async def remove(request: Request) -> Response:
 routes = [
     *lists.routes(),
     Route("/contacts", search, methods=["GET"]),
-    Route("/contacts/{contact_id:int}", edit, methods=["GET"]),
-    Route("/contacts/{contact_id:int}", save, methods=["POST"]),
-    Route("/contacts/{contact_id:int}/delete", remove, methods=["POST"]),
-    Route("/contacts/{contact_id:int}/reset", _action(
+    Route("/contacts/{contact_id:id}", edit, methods=["GET"]),
+    Route("/contacts/{contact_id:id}", save, methods=["POST"]),
+    Route("/contacts/{contact_id:id}/delete", remove, methods=["POST"]),
+    Route("/contacts/{contact_id:id}/reset", _action(
         lambda c, form, actor: reset_attempts(c, actor=actor), "Attempts reset."), methods=["POST"]),
-    Route("/contacts/{contact_id:int}/limit", _action(
+    Route("/contacts/{contact_id:id}/limit", _action(
         lambda c, form, actor: raise_attempt_limit(c, form.get("max_attempts"), actor=actor),
         "Attempt limit raised."), methods=["POST"]),
-    Route("/contacts/{contact_id:int}/move", _action(
+    Route("/contacts/{contact_id:id}/move", _action(
         lambda c, form, actor: move_contact(c, form.get("contact_list"), actor=actor), "Contact moved."),
         methods=["POST"]),
 ]

@@ -158,13 +158,13 @@ class Area:
         admin = guard(roles=ADMINS)
         p = self.prefix
         routes = [Route(p, guard(roles=self.view_roles)(self.list_page), methods=["GET"]),
-                  Route(p + "/{record_id:int}/edit", admin(self.edit_form), methods=["GET"]),
-                  Route(p + "/{record_id:int}/edit", admin(self.update), methods=["POST"])]
+                  Route(p + "/{record_id:id}/edit", admin(self.edit_form), methods=["GET"]),
+                  Route(p + "/{record_id:id}/edit", admin(self.update), methods=["POST"])]
         if self.can_create:
             routes += [Route(p + "/new", admin(self.new_form), methods=["GET"]),
                        Route(p + "/new", admin(self.create), methods=["POST"])]
         if self.delete is not None:
-            routes.append(Route(p + "/{record_id:int}/delete", admin(self.remove), methods=["POST"]))
+            routes.append(Route(p + "/{record_id:id}/delete", admin(self.remove), methods=["POST"]))
         return routes
 
 

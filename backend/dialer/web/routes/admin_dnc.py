@@ -14,6 +14,7 @@ from dialer.campaigns.saving import SaveError
 from dialer.models import Campaign, DncEntry
 from dialer.web.auth import ADMINS, guard
 from dialer.web.errors import ApiError
+from dialer.web.input import page_number, query_text
 from dialer.web.routes.admin_crud import actor_of, choices, flash, render
 
 PER_PAGE = 50
@@ -21,11 +22,7 @@ PER_PAGE = 50
 
 async def _page(request: Request, *, errors: dict[str, str] | None = None, values: dict | None = None,
                 status: int = 200) -> Response:
-    text = request.query_params.get("q", "")
-    try:
-        number = max(1, int(request.query_params.get("page", "1")))
-    except ValueError:
-        number = 1
+    text, number = query_text(request, "q"), page_number(request)
     entries, total = await find_dnc(text, limit=PER_PAGE, offset=(number - 1) * PER_PAGE)
     campaigns = dict(await choices(Campaign))
     return render(request, "admin/dnc.html", status=status, entries=entries, campaigns=campaigns,
@@ -67,5 +64,5 @@ async def remove(request: Request) -> Response:
 routes = [
     Route("/dnc", dnc_list, methods=["GET"]),
     Route("/dnc", add, methods=["POST"]),
-    Route("/dnc/{entry_id:int}/delete", remove, methods=["POST"]),
+    Route("/dnc/{entry_id:id}/delete", remove, methods=["POST"]),
 ]

@@ -112,7 +112,7 @@ async def delete_number(request: Request) -> Response:
 
 routes = [
     *profiles.routes(), *pools.routes(), *dispositions.routes(),
-    Route("/caller-ids/{record_id:int}/numbers", add_pool_numbers, methods=["POST"]),
-    Route("/caller-ids/{record_id:int}/numbers/{number_id:int}/toggle", toggle_number, methods=["POST"]),
-    Route("/caller-ids/{record_id:int}/numbers/{number_id:int}/delete", delete_number, methods=["POST"]),
+    Route("/caller-ids/{record_id:id}/numbers", add_pool_numbers, methods=["POST"]),
+    Route("/caller-ids/{record_id:id}/numbers/{number_id:id}/toggle", toggle_number, methods=["POST"]),
+    Route("/caller-ids/{record_id:id}/numbers/{number_id:id}/delete", delete_number, methods=["POST"]),
 ]

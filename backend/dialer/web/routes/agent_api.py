@@ -21,6 +21,7 @@ from dialer.engine.engine import AgentError
 from dialer.models import Agent, PauseReason
 from dialer.web.auth import EVERYONE, client_ip, guard
 from dialer.web.errors import ApiError
+from dialer.web.input import json_object, optional_id, parse_time, text, to_id
 from dialer.web.routes.agent_common import (
     AGENT_SCOPE,
     agent_error,
@@ -36,19 +37,12 @@ from dialer.web.routes.agent_common import (
 )
 
 TOKEN_HOURS = 12
+_CHOOSE_REASON = "Choose one of the pause reasons."
 agent_guard = guard(roles=EVERYONE, scope=AGENT_SCOPE)
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    if not (await request.body()):
-        return {}
-    try:
-        body = await request.json()
-    except ValueError:
-        raise ApiError(400, "The body must be a JSON object.") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "The body must be a JSON object.")
-    return body
+    return await json_object(request, empty_ok=True)  # actions without arguments take no body
 
 
 async def _me(request: Request) -> Agent:
@@ -98,11 +92,12 @@ async def my_private_contacts(request: Request) -> Response:
 @agent_guard
 async def login(request: Request) -> Response:
     agent = await _me(request)
+    body = await _body(request)  # the request is read first: a bad one is a 4xx, engine or not
     engine = engine_of(request.app)
-    body = await _body(request)
     wanted = body.get("campaign_ids")
-    if not isinstance(wanted, list) or not wanted or not all(isinstance(i, int) for i in wanted):
+    if not isinstance(wanted, list) or not wanted or len(wanted) > 100:
         raise ApiError(422, "campaign_ids: choose at least one campaign.", field="campaign_ids")
+    wanted = [to_id(i, "campaign_ids", "campaign_ids: choose among your campaigns.") for i in wanted]
     allowed = {c.id for c in await joinable_campaigns(request.state.principal.user)}
     if not set(wanted) <= allowed:
         raise ApiError(403, "You may not join that campaign.", field="campaign_ids")
@@ -115,8 +110,8 @@ async def login(request: Request) -> Response:
 
 async def _act(request: Request, action: str) -> Response:
     agent = await _me(request)
+    body = await _body(request)  # the request is read first: a bad one is a 4xx, engine or not
     engine = engine_of(request.app)
-    body = await _body(request)
     try:
         if action == "ready":
             await engine.agent_ready(agent.id)
@@ -144,10 +139,12 @@ async def _act(request: Request, action: str) -> Response:
 async def _pause_reason(reason_id: Any, reason: Any) -> str:
     if reason_id is None and not reason:
         return "Pause"
-    row = await PauseReason.get_or_none(id=reason_id, active=True) if isinstance(reason_id, int) else \
-        await PauseReason.get_or_none(name=str(reason)[:64], active=True)
+    if reason_id is not None:
+        row = await PauseReason.get_or_none(id=to_id(reason_id, "reason_id", _CHOOSE_REASON), active=True)
+    else:
+        row = await PauseReason.get_or_none(name=text(reason, "reason", 64), active=True)
     if row is None:
-        raise ApiError(422, "Choose one of the pause reasons.", field="reason_id")
+        raise ApiError(422, _CHOOSE_REASON, field="reason_id")
     return row.name
 
 
@@ -186,33 +183,19 @@ async def extend_wrap_up(request: Request) -> Response:
     return await _act(request, "extend")
 
 
-def _callback_at(raw: Any) -> datetime | None:
-    if raw in (None, ""):
-        return None
-    try:
-        when = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    except ValueError:
-        raise ApiError(422, "callback_at: a date and time (ISO 8601).", field="callback_at") from None
-    if when.tzinfo is None:
-        raise ApiError(422, "callback_at: give the time zone (e.g. 2026-05-01T14:00:00+02:00).", field="callback_at")
-    return when
-
-
 @agent_guard
 async def disposition(request: Request) -> Response:
     agent = await _me(request)
+    body = await _body(request)  # the request is read first: a bad one is a 4xx, engine or not
     engine = engine_of(request.app)
-    body = await _body(request)
     call_id, disposition_id = body.get("call_id"), body.get("disposition_id")
-    if not isinstance(call_id, str) or not call_id:
+    if not isinstance(call_id, str) or not call_id or len(call_id) > 64:
         raise ApiError(422, "call_id: the call this form is about.", field="call_id")
-    if not isinstance(disposition_id, int) or isinstance(disposition_id, bool):
-        raise ApiError(422, "disposition_id: choose a disposition.", field="disposition_id")
-    notes = body.get("notes", "")
-    if not isinstance(notes, str):
-        raise ApiError(422, "notes: text.", field="notes")
+    disposition_id = to_id(disposition_id, "disposition_id", "disposition_id: choose a disposition.")
+    notes = text(body.get("notes", ""), "notes", 10_000)
+    callback_at = parse_time(body.get("callback_at"), "callback_at", zone_required=True)
     try:
-        await engine.save_disposition(agent.id, call_id, disposition_id, notes, _callback_at(body.get("callback_at")),
+        await engine.save_disposition(agent.id, call_id, disposition_id, notes, callback_at,
                                       bool(body.get("private", False)))
     except AgentError as exc:
         raise agent_error(exc) from None
@@ -223,12 +206,11 @@ async def disposition(request: Request) -> Response:
 async def dial(request: Request) -> Response:
     """Manual dial: a private contact (`contact_id`) or any number (`number`, click-to-dial)."""
     agent = await _me(request)
+    body = await _body(request)  # the request is read first: a bad one is a 4xx, engine or not
     engine = engine_of(request.app)
-    body = await _body(request)
     number, contact_id = body.get("number", ""), body.get("contact_id")
-    if contact_id is not None and (not isinstance(contact_id, int) or isinstance(contact_id, bool)):
-        raise ApiError(422, "contact_id: one of your private contacts.", field="contact_id")
-    if contact_id is None and (not isinstance(number, str) or not number.strip()):
+    contact_id = optional_id(contact_id, "contact_id", "contact_id: one of your private contacts.")
+    if contact_id is None and (not isinstance(number, str) or not number.strip() or len(number) > 40):
         raise ApiError(422, "number: the phone number to dial.", field="number")
     try:
         call_id = await engine.manual_dial(agent.id, str(number), contact_id)

@@ -13,7 +13,8 @@ from dialer.models import CallAttempt, CallEvent
 from dialer.models.enums import CallDirection, CallOutcome, Role
 from dialer.web.auth import SUPERVISORS, guard
 from dialer.web.errors import ApiError
-from dialer.web.routes.api_common import iso, page_of, path_id, query_int, query_text, query_time
+from dialer.web.input import query_id, query_text, query_time
+from dialer.web.routes.api_common import iso, page_of
 
 READ = guard(roles=SUPERVISORS, scope=Scope.CALLS_READ.value)
 RELATED = ("contact", "disposition", "agent__user")
@@ -49,7 +50,7 @@ async def calls(request: Request) -> Response:
         query = query.filter(originated_at__gte=since)
     if until := query_time(request, "until"):
         query = query.filter(originated_at__lt=until)
-    if campaign_id := query_int(request, "campaign_id", low=1):
+    if campaign_id := query_id(request, "campaign_id"):
         query = query.filter(campaign_id=campaign_id)
     q = request.query_params
     if external_id := query_text(request, "external_id", 128):
@@ -68,7 +69,7 @@ async def calls(request: Request) -> Response:
 
 @READ
 async def call(request: Request) -> Response:
-    attempt = await _scoped(request).get_or_none(id=path_id(request, "call_id", "call"))
+    attempt = await _scoped(request).get_or_none(id=request.path_params["call_id"])
     if attempt is None:
         raise ApiError(404, "No such call.")
     events = await CallEvent.filter(attempt_id=attempt.id).order_by("at", "id")
@@ -78,5 +79,5 @@ async def call(request: Request) -> Response:
 
 routes = [
     Route("/api/v1/calls", calls, methods=["GET"]),
-    Route("/api/v1/calls/{call_id:int}", call, methods=["GET"]),
+    Route("/api/v1/calls/{call_id:id}", call, methods=["GET"]),
 ]

@@ -16,7 +16,8 @@ from dialer.web.auth import SUPERVISORS, guard
 from dialer.web.errors import ApiError
 from dialer.web.routes.admin_campaigns import live_reasons
 from dialer.web.routes.admin_crud import actor_of
-from dialer.web.routes.api_common import iso, json_object, page_of, path_id, reject_unknown, team_filter
+from dialer.web.input import json_object, reject_unknown
+from dialer.web.routes.api_common import iso, page_of, team_filter
 
 READ = guard(roles=SUPERVISORS, scope=Scope.CAMPAIGNS_READ.value)
 CONTROL = guard(roles=SUPERVISORS, scope=Scope.CAMPAIGNS_CONTROL.value)
@@ -29,7 +30,7 @@ def campaign_json(c: Campaign) -> dict[str, Any]:
 
 async def _campaign(request: Request) -> Campaign:
     # Another team's campaign is "not found": a supervisor's token must not learn it exists.
-    campaign = await Campaign.get_or_none(id=path_id(request, "campaign_id", "campaign"),
+    campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"],
                                           **team_filter(request.state.principal.user))
     if campaign is None:
         raise ApiError(404, "No such campaign.")
@@ -73,6 +74,6 @@ def _control(action: Action):
 
 routes = [
     Route("/api/v1/campaigns", campaigns, methods=["GET"]),
-    Route("/api/v1/campaigns/{campaign_id:int}", status, methods=["GET"]),
-    *(Route(f"/api/v1/campaigns/{{campaign_id:int}}/{a.value}", _control(a), methods=["POST"]) for a in Action),
+    Route("/api/v1/campaigns/{campaign_id:id}", status, methods=["GET"]),
+    *(Route(f"/api/v1/campaigns/{{campaign_id:id}}/{a.value}", _control(a), methods=["POST"]) for a in Action),
 ]

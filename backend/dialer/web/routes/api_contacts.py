@@ -19,20 +19,17 @@ from dialer.models.enums import ContactStatus
 from dialer.web.auth import ADMINS, SUPERVISORS, guard
 from dialer.web.errors import ApiError
 from dialer.web.routes.admin_crud import actor_of
-from dialer.web.routes.api_common import (
-    iso,
+from dialer.web.input import (
     json_object,
-    page_of,
+    optional_id,
     parse_time,
-    path_id,
-    query_int,
+    query_id,
     query_text,
     query_time,
-    raise_save_error,
     reject_unknown,
-    resource,
-    team_filter,
+    text,
 )
+from dialer.web.routes.api_common import iso, page_of, raise_save_error, resource, team_filter
 
 READ = guard(roles=SUPERVISORS, scope=Scope.CONTACTS_READ.value)
 WRITE = guard(roles=ADMINS, scope=Scope.CONTACTS_WRITE.value)
@@ -53,15 +50,14 @@ def list_json(cl: ContactList) -> dict[str, Any]:
 
 
 async def _list(request: Request) -> ContactList:
-    cl = await ContactList.get_or_none(id=path_id(request, "list_id", "list"),
-                                       **team_filter(request.state.principal.user))
+    cl = await ContactList.get_or_none(id=request.path_params["list_id"], **team_filter(request.state.principal.user))
     if cl is None:
         raise ApiError(404, "No such list.")
     return cl
 
 
 async def _contact(request: Request) -> Contact:
-    contact = await Contact.get_or_none(id=path_id(request, "contact_id", "contact"))
+    contact = await Contact.get_or_none(id=request.path_params["contact_id"])
     user = request.state.principal.user
     if contact is None or (team_filter(user) and not await ContactList.filter(
             id=contact.contact_list_id, **team_filter(user)).exists()):
@@ -116,7 +112,7 @@ async def push_batch(request: Request) -> Response:
 async def find(request: Request) -> Response:
     user = request.state.principal.user
     query = Contact.all()
-    if list_id := query_int(request, "list_id", low=1):
+    if list_id := query_id(request, "list_id"):
         query = query.filter(contact_list_id=list_id)
     if team_filter(user):
         query = query.filter(contact_list__team_id=team_filter(user)["team_id"])
@@ -176,12 +172,8 @@ async def dnc_add(request: Request) -> Response:
     body = await json_object(request)
     reject_unknown(body, {"phone", "region", "campaign_id", "reason", "expires_at"})
     region = _region(body)
-    campaign_id, reason, expires = body.get("campaign_id"), body.get("reason", ""), body.get("expires_at")
-    if campaign_id is not None and (not isinstance(campaign_id, int) or isinstance(campaign_id, bool)
-                                    or not 1 <= campaign_id <= 2**31 - 1):
-        raise ApiError(422, "campaign_id: a campaign id or null.", field="campaign_id")
-    if not isinstance(reason, str):
-        raise ApiError(422, "reason: text expected.", field="reason")
+    campaign_id = optional_id(body.get("campaign_id"), "campaign_id", "campaign_id: a campaign id or null.")
+    reason, expires = text(body.get("reason", ""), "reason", 200), body.get("expires_at")
     if not isinstance(body.get("phone"), str):
         raise ApiError(422, "phone: required, as text.", field="phone")
     expires_at = parse_time(expires, "expires_at")
@@ -199,8 +191,7 @@ def _dnc_query(request: Request):
         phone = parse_phone_query(q.get("phone", ""), q.get("region"))
     except SaveError as exc:
         raise_save_error(exc)
-    campaign_id = query_int(request, "campaign_id", low=1)
-    return DncEntry.filter(phone=phone, campaign_id=campaign_id)
+    return DncEntry.filter(phone=phone, campaign_id=query_id(request, "campaign_id"))
 
 
 @READ
@@ -219,9 +210,9 @@ async def dnc_remove(request: Request) -> Response:
 
 routes = [
     Route("/api/v1/lists", lists, methods=["GET"]),
-    Route("/api/v1/lists/{list_id:int}/contacts", push_one, methods=["POST"]),
-    Route("/api/v1/lists/{list_id:int}/contacts/batch", push_batch, methods=["POST"]),
+    Route("/api/v1/lists/{list_id:id}/contacts", push_one, methods=["POST"]),
+    Route("/api/v1/lists/{list_id:id}/contacts/batch", push_batch, methods=["POST"]),
     Route("/api/v1/contacts", find, methods=["GET"]),
-    resource("/api/v1/contacts/{contact_id:int}", get=get_contact, patch=update_contact, delete=remove_contact),
+    resource("/api/v1/contacts/{contact_id:id}", get=get_contact, patch=update_contact, delete=remove_contact),
     resource("/api/v1/dnc", get=dnc_check, post=dnc_add, delete=dnc_remove),
 ]

@@ -16,6 +16,7 @@ from dialer.accounts.tokens import issue_token, revoke_token
 from dialer.models import ApiToken
 from dialer.web.auth import guard
 from dialer.web.errors import ApiError
+from dialer.web.input import json_object
 from dialer.web.routes.account import scopes_for
 
 
@@ -48,23 +49,13 @@ async def me(request: Request) -> Response:
                          "scopes": p.token.scopes if p.token else None})
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise ApiError(400, "The body must be a JSON object.") from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "The body must be a JSON object.")
-    return body
-
-
 @guard()
 async def create_token(request: Request) -> Response:
     """A session user (e.g. the agent panel handing a token to the extension) gets a token."""
     p = request.state.principal
     if p.token is not None:
         raise ApiError(403, "Tokens are issued to a logged-in session, not to another token.")
-    body = await _json_body(request)
+    body = await json_object(request)
     scopes = body.get("scopes")
     if not isinstance(scopes, list) or not scopes or not all(isinstance(s, str) for s in scopes):
         raise ApiError(422, "scopes: a non-empty list of scope names.", field="scopes")
@@ -103,5 +94,5 @@ routes = [
     Route("/api/v1/me", me, methods=["GET"]),
     Route("/api/v1/tokens", list_tokens, methods=["GET"]),
     Route("/api/v1/tokens", create_token, methods=["POST"]),
-    Route("/api/v1/tokens/{token_id:int}", delete_token, methods=["DELETE"]),
+    Route("/api/v1/tokens/{token_id:id}", delete_token, methods=["DELETE"]),
 ]

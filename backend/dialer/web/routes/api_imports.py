@@ -24,16 +24,19 @@ from dialer.importer.uploads import TooLarge, hand_to_job, store_file, store_str
 from dialer.models import ContactList, ImportJob
 from dialer.web.auth import ADMINS, guard
 from dialer.web.errors import ApiError
+from dialer.web.input import text as input_text
 
-_OPTIONS = ("region", "encoding", "delimiter", "mapping", "caller_id", "caller_id_pool", "dial_profile", "wait")
+# Each option with the longest value it takes (as the OpenAPI document says).
+_OPTIONS = {"region": 2, "encoding": 32, "delimiter": 4, "mapping": 2000, "caller_id": 40, "caller_id_pool": 100,
+            "dial_profile": 100, "wait": 5}
 _RAW_TYPES = ("text/csv", "text/plain", "application/csv", "application/octet-stream", "text/tab-separated-values")
 
 
 def _options(values: Mapping[str, Any]) -> tuple[ImportOptions, bool]:
-    unknown = sorted(set(values) - set(_OPTIONS) - {"file", "csrf_token"})
+    unknown = sorted(set(values) - set(_OPTIONS) - {"file", "filename", "csrf_token"})
     if unknown:
         raise ApiError(422, f"Unknown option(s): {', '.join(unknown)}; known: {', '.join(_OPTIONS)}.", field=unknown[0])
-    text = {k: str(values.get(k, "") or "").strip() for k in _OPTIONS}
+    text = {k: input_text(values.get(k), k, limit) for k, limit in _OPTIONS.items()}
     mapping: dict[str, str] = {}
     mapping_name = ""
     if text["mapping"]:
@@ -42,6 +45,8 @@ def _options(values: Mapping[str, Any]) -> tuple[ImportOptions, bool]:
                 mapping = c.parse_mapping_spec(text["mapping"])
             except c.MappingError as exc:
                 raise ApiError(422, f"mapping: {exc}", field="mapping") from None
+        elif len(text["mapping"]) > 100:  # the longest name a saved mapping has
+            raise ApiError(422, "mapping: no saved mapping has so long a name.", field="mapping")
         else:
             mapping_name = text["mapping"]
     if text["wait"] not in {"", "true", "false", "1", "0"}:
@@ -65,13 +70,14 @@ async def _receive_file(request: Request, data_dir: Path) -> tuple[Path, str, di
                 raise ApiError(422, "Send the CSV in a multipart field named 'file'.", field="file")
             values.update({k: v for k, v in form.items() if k != "file" and isinstance(v, str)})
             try:
+                filename = input_text(upload.filename, "file", 255) or "upload.csv"
                 _token, path = store_file(data_dir, upload.file)
             finally:
                 await upload.close()
-            return path, upload.filename or "upload.csv", values
+            return path, filename, values
         if content_type in _RAW_TYPES:
             _token, path = await store_stream(data_dir, request.stream())
-            return path, str(request.query_params.get("filename", "upload.csv"))[:255], values
+            return path, input_text(request.query_params.get("filename"), "filename", 255) or "upload.csv", values
     except TooLarge as exc:
         raise ApiError(413, str(exc), field="file") from None
     raise ApiError(415, "Send the CSV as multipart/form-data (field 'file') or as a text/csv body.")
@@ -82,6 +88,7 @@ async def start_import(request: Request) -> Response:
     contact_list = await ContactList.get_or_none(id=request.path_params["list_id"])
     if contact_list is None:
         raise ApiError(404, "No such contact list.")
+    _options(dict(request.query_params))  # a bad option is refused before the file is stored
     data_dir = Path(request.app.state.settings.data_dir)
     path, filename, values = await _receive_file(request, data_dir)
     try:
@@ -101,22 +108,19 @@ async def start_import(request: Request) -> Response:
     if wait:
         await task
     await job.refresh_from_db()
-    body = status_json(job) | {"status_url": f"/api/v1/imports/{job.id}"}
+    body = status_json(job, data_dir) | {"status_url": f"/api/v1/imports/{job.id}"}
     return JSONResponse(body, status_code=200 if wait else 202, headers={"Location": body["status_url"]})
 
 
-@guard(roles=ADMINS)
+@guard(roles=ADMINS, scope=(Scope.CONTACTS_READ.value, Scope.CONTACTS_WRITE.value))
 async def import_status(request: Request) -> Response:
-    principal = request.state.principal
-    if not (principal.has_scope(Scope.CONTACTS_READ.value) or principal.has_scope(Scope.CONTACTS_WRITE.value)):
-        raise ApiError(403, "This token lacks the scope 'contacts:read' (or 'contacts:write').")
     job = await ImportJob.get_or_none(id=request.path_params["job_id"])
     if job is None:
         raise ApiError(404, "No such import.")
-    return JSONResponse(status_json(job))
+    return JSONResponse(status_json(job, Path(request.app.state.settings.data_dir)))
 
 
 routes = [
-    Route("/api/v1/lists/{list_id:int}/imports", start_import, methods=["POST"]),
-    Route("/api/v1/imports/{job_id:int}", import_status, methods=["GET"]),
+    Route("/api/v1/lists/{list_id:id}/imports", start_import, methods=["POST"]),
+    Route("/api/v1/imports/{job_id:id}", import_status, methods=["GET"]),
 ]

@@ -187,7 +187,7 @@ routes = [
     Route("/imports", upload, methods=["POST"]),
     Route("/imports/new/{token}", mapping_form, methods=["GET"]),
     Route("/imports/new/{token}", start, methods=["POST"]),
-    Route("/imports/{job_id:int}", job_page, methods=["GET"]),
-    Route("/imports/{job_id:int}/status", job_status, methods=["GET"]),
-    Route("/imports/{job_id:int}/errors.csv", errors_file, methods=["GET"]),
+    Route("/imports/{job_id:id}", job_page, methods=["GET"]),
+    Route("/imports/{job_id:id}/status", job_status, methods=["GET"]),
+    Route("/imports/{job_id:id}/errors.csv", errors_file, methods=["GET"]),
 ]

@@ -25,22 +25,24 @@ from dialer.stats.recordings import find_recording, media_type
 from dialer.stats.timeline import load_events, shape_timeline
 from dialer.web.auth import guard, template_context
 from dialer.web.errors import ApiError
-from dialer.web.routes.supervisor_common import (HEADINGS, choices, default_tz, duration, float_param, int_param,
-                                                 local_time, table_view)
+from dialer.web.input import InputError, page_number, query_id, query_text, query_time_zone
+from dialer.web.routes.supervisor_common import (HEADINGS, choices, default_tz, duration, float_param, local_time,
+                                                 table_view)
 
 PER_PAGE = 50
 
 
 def _query(request: Request) -> tuple[CallQuery, dict[str, str]]:
     q = request.query_params
-    values = {k: q.get(k, "") for k in ("from", "to", "campaign", "team", "agent", "outcome", "disposition", "phone",
-                                        "external_id", "min_talk", "max_talk")}
-    values["tz"] = q.get("tz") or default_tz(request)
+    values = {k: q.get(k, "") for k in ("from", "to", "campaign", "team", "agent", "outcome", "disposition",
+                                        "min_talk", "max_talk")}
+    values.update({k: query_text(request, k) for k in ("phone", "external_id")})
+    values["tz"] = query_time_zone(request, default_tz(request))
     z = zone(values["tz"])
     outcome = values["outcome"]
     if outcome and outcome not in {o.value for o in CallOutcome}:
-        raise PeriodError("outcome", f"outcome: unknown outcome {outcome!r}.")
-    ids = {k: int_param(request, k) for k in ("campaign", "team", "agent", "disposition")}
+        raise PeriodError("outcome", f"outcome: unknown outcome {outcome[:40]!r}.")
+    ids = {k: query_id(request, k) for k in ("campaign", "team", "agent", "disposition")}
     query = CallQuery(
         start=parse_instant(values["from"], z, "from") if values["from"] else None,
         end=parse_instant(values["to"], z, "to") if values["to"] else None,
@@ -59,8 +61,8 @@ async def calls_page(request: Request) -> Response:
                            outcomes=[o.value for o in CallOutcome], error=None, calls=None, summary=None)
     try:
         query, values = _query(request)
-        page = max(1, int_param(request, "page") or 1)
-    except PeriodError as exc:
+        page = page_number(request)
+    except (PeriodError, InputError) as exc:
         ctx.update(error=str(exc), values={k: request.query_params.get(k, "") for k in request.query_params})
         return request.app.state.templates.TemplateResponse(request, "supervisor/calls.html", ctx, status_code=400)
     frame, total = await search(query, access, page=page, per_page=PER_PAGE)
@@ -124,7 +126,7 @@ async def _visible_call(request: Request) -> CallAttempt:
 @guard(scope="calls:read")
 async def call_page(request: Request) -> Response:
     attempt = await _visible_call(request)
-    tz = request.query_params.get("tz") or default_tz(request)
+    tz = query_time_zone(request, default_tz(request))
     agents = {a.id: a.user.username for a in await Agent.all().select_related("user")}
     timeline = shape_timeline(await load_events(attempt.id), agents, tz)
     fields = [("started", attempt.originated_at), ("ringing", attempt.ringing_at), ("answered", attempt.answered_at),
@@ -150,6 +152,6 @@ async def recording(request: Request) -> Response:
 routes = [
     Route("/calls", calls_page, methods=["GET"]),
     Route("/calls/export", export_selection, methods=["GET"]),
-    Route("/calls/{call_id:int}", call_page, methods=["GET"]),
-    Route("/calls/{call_id:int}/recording", recording, methods=["GET"]),
+    Route("/calls/{call_id:id}", call_page, methods=["GET"]),
+    Route("/calls/{call_id:id}/recording", recording, methods=["GET"]),
 ]

@@ -13,20 +13,11 @@ from starlette.requests import Request
 from dialer.models import Agent, Campaign, Disposition, Team, User
 from dialer.models.enums import Role
 from dialer.stats.period import PeriodError, ReportFilter, parse_filter, zone
+from dialer.web.input import query_id, query_time_zone
 
 
 def default_tz(request: Request) -> str:
     return str(request.app.state.settings.extra.get("timezone", "UTC"))
-
-
-def int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise PeriodError(name, f"{name}: expected a number, got {raw!r}.") from None
 
 
 def float_param(request: Request, name: str) -> float | None:
@@ -36,7 +27,7 @@ def float_param(request: Request, name: str) -> float | None:
     try:
         return float(raw)
     except ValueError:
-        raise PeriodError(name, f"{name}: expected a number of seconds, got {raw!r}.") from None
+        raise PeriodError(name, f"{name}: expected a number of seconds, got {raw[:20]!r}.") from None
 
 
 def team_scope(user: User) -> tuple[int, ...] | None:
@@ -48,11 +39,8 @@ def team_scope(user: User) -> tuple[int, ...] | None:
 
 def form_values(request: Request, *, default_days: int = 7) -> dict[str, str]:
     """The filter form as submitted, with defaults: the last week up to today, local time."""
-    tz = request.query_params.get("tz") or default_tz(request)
-    try:
-        today = datetime.now(timezone.utc).astimezone(zone(tz)).date()
-    except PeriodError:
-        today = datetime.now(timezone.utc).date()
+    tz = query_time_zone(request, default_tz(request))
+    today = datetime.now(timezone.utc).astimezone(zone(tz)).date()
     q = request.query_params
     return {
         "from": q.get("from") or (today - timedelta(days=default_days - 1)).isoformat(),
@@ -63,7 +51,7 @@ def form_values(request: Request, *, default_days: int = 7) -> dict[str, str]:
 
 def report_filter(request: Request, values: dict[str, str]) -> ReportFilter:
     user: User = request.state.principal.user
-    campaign, team, agent = (int_param(request, k) for k in ("campaign", "team", "agent"))
+    campaign, team, agent = (query_id(request, k) for k in ("campaign", "team", "agent"))
     scope = team_scope(user)
     teams: tuple[int, ...] = (team,) if team else ()
     if scope is not None:

@@ -26,6 +26,7 @@ from dialer.models.enums import Role
 from dialer.stats.period import PeriodError, zone
 from dialer.stats.wallboard import BoardScope, snapshot
 from dialer.web.auth import SUPERVISORS, guard, session_user, template_context
+from dialer.web.input import query_time_zone
 from dialer.web.live_socket import serve_live
 from dialer.web.routes.supervisor_common import default_tz
 
@@ -44,8 +45,7 @@ def hub_of(app: Any) -> MemoryHub:
 
 @guard(roles=SUPERVISORS)
 async def wallboard_page(request: Request) -> Response:
-    tz = request.query_params.get("tz") or default_tz(request)
-    ctx = template_context(request, tz=tz)
+    ctx = template_context(request, tz=query_time_zone(request, default_tz(request)))
     return request.app.state.templates.TemplateResponse(request, "supervisor/wallboard.html", ctx)
 
 

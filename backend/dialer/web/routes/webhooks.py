@@ -136,9 +136,9 @@ async def lookup_try(request: Request) -> Response:
 
 routes = [
     *endpoints.routes(),
-    Route("/webhooks/{record_id:int}", detail, methods=["GET"]),
-    Route("/webhooks/{record_id:int}/test", send_test, methods=["POST"]),
-    Route("/webhooks/{record_id:int}/deliveries/{delivery_id:int}/retry", retry, methods=["POST"]),
+    Route("/webhooks/{record_id:id}", detail, methods=["GET"]),
+    Route("/webhooks/{record_id:id}/test", send_test, methods=["POST"]),
+    Route("/webhooks/{record_id:id}/deliveries/{delivery_id:id}/retry", retry, methods=["POST"]),
     Route("/settings/caller-lookup", lookup_settings, methods=["GET"]),
     Route("/settings/caller-lookup", lookup_save, methods=["POST"]),
     Route("/settings/caller-lookup/try", lookup_try, methods=["POST"]),
