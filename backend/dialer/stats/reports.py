@@ -119,6 +119,10 @@ async def _cause_names(db: StatsDb, facts: pd.DataFrame) -> pd.DataFrame:
         {"hangup_cause": pd.Series(dtype=float), "hangup_cause_text": pd.Series(dtype=object)})
     by_cause = facts[facts["attempts"] > 0].groupby(["campaign_id", "hangup_cause"], dropna=False,
                                                     as_index=False)["attempts"].sum()
+    # One key type on both sides: a period without calls leaves the facts' column untyped
+    # (object), and the probes give integers where the empty frame above has floats.
+    by_cause["hangup_cause"] = pd.to_numeric(by_cause["hangup_cause"]).astype(float)
+    texts["hangup_cause"] = pd.to_numeric(texts["hangup_cause"]).astype(float)
     return by_cause.merge(texts, on="hangup_cause", how="left").fillna({"hangup_cause_text": ""})
 
 

@@ -36,8 +36,10 @@ async def _list_options() -> dict[str, list[tuple[Any, str]]]:
 
 lists = Area(
     entity="contact_list", title="Contact lists", singular="contact list", prefix="/lists", model=ContactList,
-    fields=LIST_FIELDS, save=save_list, delete=delete_list, options=_list_options, related=("team",),
-    query=lambda user: ContactList.all().annotate(size=Count("contacts")), label=lambda cl: cl.name,
+    fields=LIST_FIELDS, save=save_list, delete=delete_list, options=_list_options,
+    # The team comes by a second query: joined into the COUNT's GROUP BY, PostgreSQL refuses it.
+    query=lambda user: ContactList.all().annotate(size=Count("contacts")).prefetch_related("team"),
+    label=lambda cl: cl.name,
     intro="Deleting a list deletes its contacts; the calls made to them stay in the record.",
     columns=[Column("Name", lambda cl: cl.name), Column("Category", lambda cl: cl.category or None),
              Column("Team", lambda cl: cl.team.name if cl.team else None),
