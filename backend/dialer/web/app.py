@@ -36,6 +36,7 @@ from dialer.importer.recovery import fail_abandoned_jobs
 from dialer.web import body_limit
 from dialer.web.security_headers import SecurityHeadersMiddleware
 from dialer.web.csrf import csrf_context, csrf_field
+from dialer.labels import label, page_labels
 
 HERE = Path(__file__).parent
 
@@ -63,6 +64,9 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"), context_processors=[csrf_context])
     templates.env.globals["version"] = __version__
     templates.env.globals["csrf_field"] = csrf_field
+    # Words, not enum values, on every page: `{{ call.outcome|label("In progress") }}`.
+    templates.env.filters["label"] = label
+    templates.env.globals["enum_labels"] = page_labels  # the same words for the live pages' scripts
     return templates
 
 
