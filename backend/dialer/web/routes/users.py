@@ -37,7 +37,9 @@ async def _page(request: Request, *, errors: dict[str, str] | None = None, value
 
 @guard(roles=ADMINS)
 async def list_users(request: Request) -> Response:
-    return await _page(request, notice=request.query_params.get("notice", ""))
+    # The one-time notice of the action that led here ("Saved ana."), from the session: a
+    # ?notice= in the URL would let any link print its own words on an admin's page.
+    return await _page(request, notice=request.session.pop("flash", ""))
 
 
 @guard(roles=ADMINS)
@@ -88,7 +90,8 @@ async def deactivate(request: Request) -> Response:
     if user.id == me.id:
         return await _page(request, errors={"form": "You cannot deactivate yourself."}, status=400)
     await deactivate_user(user, actor=Actor.of(me, client_ip(request)))
-    return RedirectResponse(f"/users?notice=Deactivated+{user.username}.", 303)
+    flash(request, f"Deactivated {user.username}.")
+    return RedirectResponse("/users", 303)
 
 
 async def _edit_page(request: Request, user: User, *, values: dict | None = None,
@@ -120,7 +123,8 @@ async def update(request: Request) -> Response:
 async def reactivate(request: Request) -> Response:
     user = await _user_or_404(request)
     await reactivate_user(user, actor=Actor.of(request.state.principal.user, client_ip(request)))
-    return RedirectResponse(f"/users?notice=Reactivated+{user.username}.", 303)
+    flash(request, f"Reactivated {user.username}.")
+    return RedirectResponse("/users", 303)
 
 
 @guard(roles=ADMINS)
