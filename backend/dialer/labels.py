@@ -58,3 +58,11 @@ def label(value: Any, none: str = "") -> str:
 def labels_of(*enums: type[Enum]) -> dict[str, str]:
     """Value -> label for every member of these enums (for a script that draws a live page)."""
     return {str(m.value): label(m) for enum in enums for m in enum}
+
+
+def page_labels() -> dict[str, str]:
+    """Value -> label for the values live pages receive (states, statuses, outcomes), for their
+    scripts: templates hand it over as a data attribute (`enum_labels()`)."""
+    from dialer.models.enums import AgentState, CallOutcome, CampaignStatus, ContactStatus
+
+    return labels_of(AgentState, CallOutcome, CampaignStatus, ContactStatus) | {"in_progress": label("in_progress")}

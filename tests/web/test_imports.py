@@ -160,3 +160,53 @@ async def test_api_unknown_list_and_job_are_404(client, people) -> None:
     r = await client.post("/api/v1/lists/999/imports", content=CSV.encode(), headers={**headers, "content-type": "text/csv"})
     assert r.status_code == 404 and r.json()["error"]
     assert (await client.get("/api/v1/imports/999", headers=headers)).status_code == 404
+
+
+DANISH = "Navn;Telefon\nSøren Ærø;601 123 456\nÅse Bødker;602 123 456\nSøren again;601123456\n"
+
+
+async def test_an_uncertain_encoding_stops_at_the_preview_with_the_choice(client, people) -> None:
+    await login(client, "admin")
+    upload = await form_on(client, "/imports", action="/imports")
+    r = await upload.fill(list="Danes").attach("file", "danes.csv", DANISH.encode("cp1252")).submit()
+    url = r.headers["location"].split("?")[0]
+    page = await client.get(r.headers["location"])
+    # The preview shows the guess, the page names both readings and picks no encoding for the admin.
+    assert "Sřren" in page.text and "Søren Ærø" in page.text and "uncertain" in page.text
+    mapping = form_in(client, page, action=url)
+    assert mapping.value("encoding") == ""
+    r = await mapping.submit()  # Import, as rendered: no encoding chosen
+    assert r.status_code == 400 and "uncertain" in r.text
+    assert await ImportJob.all().count() == 0 and not await ContactList.filter(name="Danes").exists()
+    # The admin picks Windows-1252 and reads the file again: the names are right now.
+    again = form_in(client, r, action=url)
+    page = await again.fill(encoding="Windows-1252 (Western European)").press("Read again").submit()
+    assert page.status_code == 200 and "Søren Ærø" in page.text and "Sřren" not in page.text
+    confirmed = form_in(client, page, action=url)
+    assert confirmed.value("encoding") == "cp1252"
+    r = await confirmed.submit()
+    assert r.status_code == 303
+    job_id = int(r.headers["location"].rsplit("/", 1)[1])
+    await finish(job_id)
+    contact = await Contact.get(contact_list__name="Danes", phone="+420601123456")
+    assert contact.custom_fields == {"Navn": "Søren Ærø"}
+
+    # The result lists the duplicate it skipped with its line, and the download has them all.
+    page = await client.get(f"/imports/{job_id}")
+    assert "Duplicates skipped" in page.text and re.search(r'<td class="r">4</td><td class="mono">\+420601123456</td>',
+                                                             page.text)
+    assert "line 2 too" in page.text
+    listed = await client.get(f"/imports/{job_id}/duplicates.csv")
+    assert listed.status_code == 200 and listed.text.lstrip("\ufeff").splitlines()[1].startswith("4,+420601123456,")
+    status = (await client.get(f"/imports/{job_id}/status")).json()
+    assert [d["line"] for d in status["duplicate_rows"]] == [4]
+
+
+async def test_api_refuses_an_uncertain_encoding_until_it_is_named(client, people, contact_list) -> None:
+    headers = {**await token_for(people, "contacts:write"), "content-type": "text/csv"}
+    url = f"/api/v1/lists/{contact_list.id}/imports"
+    r = await client.post(url + "?wait=true", content=DANISH.encode("cp1252"), headers=headers)
+    assert r.status_code == 422 and r.json()["field"] == "encoding" and "Søren" in r.json()["error"]
+    r = await client.post(url + "?wait=true&encoding=cp1252", content=DANISH.encode("cp1252"), headers=headers)
+    assert r.status_code == 200 and r.json()["duplicate_rows"] == [
+        {"line": 4, "phone": "+420601123456", "reason": "the number is on line 2 too (that row was imported)"}]

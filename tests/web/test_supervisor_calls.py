@@ -149,3 +149,61 @@ async def test_selection_exports(client, people, world) -> None:
     assert r.status_code == 200 and len(frame) == 2 and set(frame.agent) == {"agent1"}
     r = await client.get("/calls/export?from=2026-03-01T00:00&to=2026-03-04T00:00&format=xlsx")
     assert openpyxl.load_workbook(io.BytesIO(r.content))["calls"].max_row == 3
+
+
+async def _export(client, page, button: str, **typed):
+    """Press an export button of the form the calls page rendered (the CSV choice as typed)."""
+    from forms import form_in
+
+    form = form_in(client, page, action="/calls/export", method="get")
+    return await form.fill(**typed).press(button).submit()
+
+
+async def test_the_export_form_gives_csv_for_the_browsers_excel(client, people, world) -> None:
+    import codecs
+    import csv
+    import io
+
+    await login(client, "admin")
+    client.headers["Accept-Language"] = "cs-CZ,cs;q=0.9,en;q=0.8"
+    page = await client.get(ALL + f"&campaign={world.campaigns['Spring'].id}")
+    r = await _export(client, page, "CSV")
+    assert r.status_code == 200 and r.content.startswith(codecs.BOM_UTF8)  # Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(r.content[3:].decode()), delimiter=";"))  # Czech Excel: semicolons
+    head = rows[0]
+    assert head[:3] == ["id", "started", "campaign"] and len(rows) == 1 + 8  # Spring, 1 March included
+    no_answer = next(dict(zip(head, row)) for row in rows[1:] if row[0] == str(world.attempts[5].id))
+    assert no_answer["outcome"] == "No answer" and no_answer["started"] == "2026-03-02 10:05:00"
+    # The person may pick another format on the form; the selection travels with it.
+    r = await _export(client, page, "CSV", delimiter="comma")
+    rows = list(csv.reader(io.StringIO(r.content[3:].decode())))
+    assert len(rows) == 1 + 8 and rows[0][:3] == ["id", "started", "campaign"]
+
+
+async def test_the_export_form_gives_typed_xlsx(client, people, world) -> None:
+    import io
+    from datetime import datetime, timedelta
+
+    import openpyxl
+
+    await login(client, "admin")
+    page = await client.get(ALL)
+    r = await _export(client, page, "XLSX")
+    sheet = openpyxl.load_workbook(io.BytesIO(r.content))["calls"]
+    head = [c.value for c in sheet[1]]
+    row = next(dict(zip(head, cells)) for cells in sheet.iter_rows(min_row=2) if cells[0].value == world.attempts[0].id)
+    assert row["phone"].value == "+42020000001" and row["phone"].data_type == "s"  # text, no apostrophe
+    assert row["talk_s"].value == timedelta(seconds=100) and row["talk_s"].number_format == "[h]:mm:ss"
+    assert row["started"].value == datetime(2026, 3, 2, 9, 0)
+    assert row["outcome"].value == "Answered"
+
+
+async def test_the_pages_speak_words_not_enum_values(client, people, world) -> None:
+    import re
+
+    await login(client, "admin")
+    r = await client.get(ALL + "&stats=1")
+    text = re.sub(r'<[^>]*>', " ", r.text)  # what a person reads, not attribute values
+    assert "No answer" in text and "no_answer" not in text
+    r = await client.get(f"/calls/{world.attempts[5].id}")
+    assert "No answer" in re.sub(r'<[^>]*>', " ", r.text)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
+import re
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from forms import form_in
 from webworld import login
 from stats.world import World, seed_world
 
@@ -41,14 +45,41 @@ async def test_supervisor_report_is_narrowed_to_their_team(client, people, world
     assert sorted(pd.read_csv(io.StringIO(r.text)).agent) == ["agent1", "bob"]
 
 
-async def test_admin_exports_xlsx_with_every_table(client, people, world) -> None:
+async def test_admin_exports_xlsx_with_every_table_and_the_chart(client, people, world) -> None:
     await login(client, "admin")
-    r = await client.get(f"/reports/export?report=campaigns&{Q}&format=xlsx")
+    page = await client.get(f"/reports?report=campaigns&{Q}")
+    r = await form_in(client, page, action="/reports/export", method="get").press("XLSX").submit()
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     book = openpyxl.load_workbook(io.BytesIO(r.content))
-    assert book.sheetnames == ["campaigns", "hangup causes"]
-    spring = pd.read_excel(io.BytesIO(r.content), sheet_name="campaigns").set_index("campaign").loc["Spring"]
-    assert spring.abandon_rate == pytest.approx(0.2)
+    assert book.sheetnames == ["campaigns", "hangup causes", "chart"]
+    (chart,) = book["chart"]._charts  # the page's abandon-rate bars, as a native Excel chart
+    refs = [s.val.numRef.f for s in chart.series]  # drawn from the report's own cells: rate and cap
+    assert chart.tagname == "barChart" and len(refs) == 2 and all(ref.startswith("campaigns!") for ref in refs)
+    sheet = book["campaigns"]
+    head = [c.value for c in sheet[1]]
+    spring = next(dict(zip(head, row)) for row in sheet.iter_rows(min_row=2) if row[head.index("campaign")].value == "Spring")
+    assert spring["abandon_rate"].value == pytest.approx(0.2) and spring["abandon_rate"].number_format == "0.00%"
+    assert spring["status"].value == "Running"  # the word, not the stored value
+
+
+async def test_report_csv_follows_the_browsers_language_and_has_no_float_noise(client, people, world) -> None:
+    await login(client, "admin")
+    client.headers["Accept-Language"] = "de-DE,de;q=0.9"
+    page = await client.get(f"/reports?report=agents&{Q}")
+    form = form_in(client, page, action="/reports/export", method="get")
+    assert form.value("delimiter") == "semicolon"
+    r = await form.press("CSV").submit()
+    assert r.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(r.content[3:].decode()), delimiter=";"))
+    head = rows[0]
+    agent1 = dict(zip(head, next(row for row in rows[1:] if row[head.index("agent")] == "agent1")))
+    assert agent1["logged_in_s"] == "14400" and agent1["team"] == "Sales"
+    for row in rows[1:]:  # every number at its column's precision, with a decimal comma
+        for name, value in zip(head, row):
+            if name.endswith("_s") and value:
+                assert re.fullmatch(r"\d+(,\d)?", value), (name, value)
+            if name == "occupancy" and value:
+                assert re.fullmatch(r"0(,\d{1,4})?|1", value), value
 
 
 async def test_report_page_shows_times_and_rates_readably(client, people, world) -> None:
@@ -64,3 +95,11 @@ async def test_bad_period_is_a_400(client, people, world) -> None:
     r = await client.get("/reports?report=agents&from=2026-03-05&to=2026-03-01")
     assert r.status_code == 400 and "must be after" in r.text
     assert (await client.get("/reports?report=nope")).status_code == 400
+
+
+async def test_report_tables_speak_words(client, people, world) -> None:
+    await login(client, "admin")
+    r = await client.get(f"/reports?report=campaigns&{Q}")
+    text = re.sub(r"<[^>]*>", " ", r.text)
+    assert "Running" in text and "outcome: No answer" in text
+    assert "running" not in text.replace("Running", "") and "no_answer" not in text

@@ -91,7 +91,8 @@ class CallQuery:
             needle = self.phone.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             parts.append(f"{alias}.phone LIKE {sql.p('%' + needle + '%')} ESCAPE '\\'")
         if self.external_id:
-            parts.append(f"{alias}.contact_id IN (SELECT id FROM contact WHERE external_id = {sql.p(self.external_id)})")
+            parts.append(f"{alias}.contact_id IN "
+                         f"(SELECT id FROM contact WHERE external_id = {sql.p(self.external_id)})")
         if self.min_talk_s is not None:
             parts.append(f"COALESCE({alias}.talk_s, 0) >= {sql.p(float(self.min_talk_s))}")
         if self.max_talk_s is not None:
@@ -216,7 +217,7 @@ def summarise(facts: pd.DataFrame, dispositions: pd.DataFrame) -> dict[str, Any]
                                              float(t["machines"]))),
         aht_s=float(_ratio(pd.Series([t["talk_s"] + t["wrap_up_s"]]), pd.Series([t["connects"]]))[0]),
     )
-    outcomes = facts.assign(outcome=facts["outcome"].fillna("(in progress)")).groupby("outcome")["attempts"].sum()
+    outcomes = facts.assign(outcome=facts["outcome"].fillna("in_progress")).groupby("outcome")["attempts"].sum()
     named = facts.dropna(subset=["disposition_id"]).merge(dispositions[["disposition_id", "name"]],
                                                           on="disposition_id", how="left")
     by_disposition = named.groupby("name")["attempts"].sum() if not named.empty else pd.Series(dtype=int)

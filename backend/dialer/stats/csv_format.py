@@ -55,7 +55,7 @@ def csv_format(name: str) -> CsvFormat:
     key = name.strip().lower() if name.strip() else name
     key = _ALIASES.get(key, key)
     if key not in FORMATS:
-        raise ValueError(f"unknown CSV delimiter {name!r}; choose from {', '.join(FORMATS)} (or ; , tab)")
+        raise ValueError(f"unknown CSV delimiter {name[:20]!r}; choose from {', '.join(FORMATS)} (or ; , tab)")
     return FORMATS[key]
 
 

@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from dialer.importer import columns as c
 from dialer.importer.dialect import DELIMITERS, delimiter_label
+from dialer.importer.duplicates import duplicates_path
 from dialer.importer.encoding import ENCODINGS
 from dialer.importer.jobs import background, create_job, list_named, save_mapping, status_json
 from dialer.importer.limits import describe_limits
@@ -24,7 +25,9 @@ from dialer.importer.plan import (DEFAULT_REGION, ImportOptions, ImportRefused, 
                                   make_plan)
 from dialer.importer.phones import PhoneNormaliser
 from dialer.importer.uploads import TooLarge, hand_to_job, pending_path, store_file
+from dialer.labels import labels_of
 from dialer.models import CallerIdPool, ContactList, DialProfile, ImportJob
+from dialer.models.imports import ImportStatus
 from dialer.web.auth import ADMINS, guard, template_context
 from dialer.web.errors import ApiError
 
@@ -48,7 +51,8 @@ async def index(request: Request) -> Response:
 
 async def _index(request: Request, *, error: str = "", status: int = 200) -> Response:
     jobs = await ImportJob.all().select_related("contact_list").order_by("-created_at").limit(30)
-    return _render(request, "index.html", status, jobs=jobs, lists=await ContactList.all().values_list("name", flat=True),
+    lists = await ContactList.all().values_list("name", flat=True)
+    return _render(request, "index.html", status, jobs=jobs, lists=lists,
                    error=error, limits=describe_limits(), chosen_list=request.query_params.get("list", ""))
 
 
@@ -97,8 +101,12 @@ async def _mapping_page(request: Request, token: str, path: Path, options: Impor
     except ValueError as exc:  # an unknown region
         error, field = error or str(exc), field or "region"
     rows = [r for r in (shape.sample if shape else [])][:PREVIEW_ROWS]
+    # A guessed encoding in doubt: the preview shows the guess, the select offers no default, and
+    # the import waits for the admin to pick (make_plan refuses until then).
+    doubt = shape.encoding if shape is not None and not shape.encoding.confident else None
     return _render(
         request, "mapping.html", status, token=token, filename=filename, list_name=list_name, shape=shape,
+        doubt=doubt,
         rows=rows, mapping=mapping, mapping_source=source, options=options, error=error, field=field,
         targets=[(t, c.TARGET_LABELS[t]) for t in c.TARGETS], custom_prefix=c.CUSTOM,
         encodings=ENCODINGS, delimiters={d: delimiter_label(d) for d in DELIMITERS},
@@ -165,12 +173,13 @@ async def _job_or_404(request: Request) -> ImportJob:
 @guard(roles=ADMINS)
 async def job_page(request: Request) -> Response:
     job = await _job_or_404(request)
-    return _render(request, "job.html", job=job, status=status_json(job))
+    return _render(request, "job.html", job=job, status=status_json(job, _data_dir(request)),
+                   status_labels=labels_of(ImportStatus))
 
 
 @guard(roles=ADMINS)
 async def job_status(request: Request) -> Response:
-    return JSONResponse(status_json(await _job_or_404(request)))
+    return JSONResponse(status_json(await _job_or_404(request), _data_dir(request)))
 
 
 @guard(roles=ADMINS)
@@ -182,6 +191,15 @@ async def errors_file(request: Request) -> Response:
                         filename=f"import-{job.id}-bad-rows.csv")
 
 
+@guard(roles=ADMINS)
+async def duplicates_file(request: Request) -> Response:
+    job = await _job_or_404(request)
+    path = duplicates_path(_data_dir(request), job.id)
+    if not job.duplicates or not path.exists():
+        raise ApiError(404, "This import skipped no duplicates.")
+    return FileResponse(path, media_type="text/csv; charset=utf-8", filename=f"import-{job.id}-duplicates.csv")
+
+
 routes = [
     Route("/imports", index, methods=["GET"]),
     Route("/imports", upload, methods=["POST"]),
@@ -190,4 +208,5 @@ routes = [
     Route("/imports/{job_id:id}", job_page, methods=["GET"]),
     Route("/imports/{job_id:id}/status", job_status, methods=["GET"]),
     Route("/imports/{job_id:id}/errors.csv", errors_file, methods=["GET"]),
+    Route("/imports/{job_id:id}/duplicates.csv", duplicates_file, methods=["GET"]),
 ]

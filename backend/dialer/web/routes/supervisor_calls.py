@@ -26,8 +26,8 @@ from dialer.stats.timeline import load_events, shape_timeline
 from dialer.web.auth import guard, template_context
 from dialer.web.errors import ApiError
 from dialer.web.input import InputError, page_number, query_id, query_text, query_time_zone
-from dialer.web.routes.supervisor_common import (HEADINGS, choices, default_tz, duration, float_param, local_time,
-                                                 table_view)
+from dialer.web.routes.supervisor_common import (HEADINGS, choices, csv_choice, default_tz, duration, export_form,
+                                                 float_param, local_time, table_view)
 
 PER_PAGE = 50
 
@@ -68,7 +68,7 @@ async def calls_page(request: Request) -> Response:
     frame, total = await search(query, access, page=page, per_page=PER_PAGE)
     calls = [{"id": int(r["id"]), "started": local_time(r["started"], values["tz"]), "campaign": r["campaign"] or "—",
               "agent": r["agent"] or "—", "phone": r["phone"], "external_id": r["external_id"],
-              "outcome": r["outcome"] or "in progress", "disposition": r["disposition"] or "",
+              "outcome": r["outcome"] or "in_progress", "disposition": r["disposition"] or "",
               "wait": "" if r["wait_s"] != r["wait_s"] else f"{r['wait_s']:.0f} s",
               "talk": "" if r["talk_s"] != r["talk_s"] else duration(r["talk_s"]),
               "cause": r["hangup_cause_text"], "recorded": bool(r["recording_name"])}
@@ -80,8 +80,7 @@ async def calls_page(request: Request) -> Response:
                prev_url="/calls?" + urlencode({**base, "page": page - 1}) if page > 1 else None,
                next_url="/calls?" + urlencode({**base, "page": page + 1}) if page < pages else None,
                stats_url="/calls?" + urlencode({**base, "stats": 1}),
-               csv_url="/calls/export?" + urlencode({**base, "format": "csv"}),
-               xlsx_url="/calls/export?" + urlencode({**base, "format": "xlsx"}),
+               export=export_form(request, base),
                summary_table=table_view_of(summary) if summary else None)
     return request.app.state.templates.TemplateResponse(request, "supervisor/calls.html", ctx)
 
@@ -98,11 +97,13 @@ async def export_selection(request: Request) -> Response:
         raise ApiError(400, "format: csv or xlsx.", field="format")
     try:
         query, values = _query(request)
+        csv = csv_choice(request)
     except PeriodError as exc:
         raise ApiError(400, str(exc), field=exc.field) from None
     buffer = io.BytesIO()
     try:
-        await export_calls(query, await Access.of(request.state.principal.user), buffer, fmt, tz=values["tz"])
+        await export_calls(query, await Access.of(request.state.principal.user), buffer, fmt, tz=values["tz"],
+                           csv=csv)
     except ExportTooLarge as exc:
         raise ApiError(413, str(exc)) from None
     media = "text/csv; charset=utf-8" if fmt == "csv" else \

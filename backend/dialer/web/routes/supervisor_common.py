@@ -12,7 +12,11 @@ from starlette.requests import Request
 
 from dialer.models import Agent, Campaign, Disposition, Team, User
 from dialer.models.enums import Role
+from dialer.labels import label
+from dialer.stats.csv_format import FORMATS, CsvFormat, csv_format, for_language
+from dialer.stats.export import LABELLED_COLUMNS
 from dialer.stats.period import PeriodError, ReportFilter, parse_filter, zone
+from dialer.stats.units import Unit, unit_of
 from dialer.web.input import query_id, query_time_zone
 
 
@@ -84,13 +88,14 @@ def duration(seconds: float) -> str:
 
 
 def cell(column: str, value: Any) -> tuple[str, str]:
-    """(text, css class) for one value: times as h:mm:ss, rates as percentages."""
+    """(text, css class) for one value: times as h:mm:ss, rates as percentages, enum values as words."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
         return "—", "r muted"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if column.endswith(("_rate", "_rate_24h", "_rate_30d", "occupancy", "abandon_cap")):
+        unit = unit_of(column)
+        if unit is Unit.RATE:
             return f"{value * 100:.1f} %", "r"
-        if column.endswith("_s") or column.startswith("paused: "):
+        if unit is Unit.SECONDS:
             return duration(float(value)), "r"
         if isinstance(value, float) and not float(value).is_integer():
             return f"{value:,.2f}", "r"
@@ -99,7 +104,19 @@ def cell(column: str, value: Any) -> tuple[str, str]:
         return value.strftime("%Y-%m-%d %H:%M:%S"), ""
     if isinstance(value, date):
         return value.isoformat(), ""
+    if column in LABELLED_COLUMNS:
+        return label(value), ""
     return str(value), ""
+
+
+def heading(column: str) -> str:
+    """A column's heading: `outcome: no_answer` reads "outcome: No answer"."""
+    if column in HEADINGS:
+        return HEADINGS[column]
+    kind, sep, value = column.partition(": ")
+    if sep and kind == "outcome":
+        return f"{kind}: {label(value)}"
+    return column.replace("_", " ")
 
 
 HEADINGS = {"aht_s": "AHT", "logged_in_s": "logged in", "ready_s": "ready", "ringing_s": "ringing",
@@ -110,7 +127,24 @@ HEADINGS = {"aht_s": "AHT", "logged_in_s": "logged in", "ready_s": "ready", "rin
 def table_view(frame: pd.DataFrame, *, hide: tuple[str, ...] = ()) -> dict[str, Any]:
     columns = [c for c in frame.columns if c not in hide]
     rows = [[cell(c, v) for c, v in zip(columns, values)] for values in frame[columns].itertuples(index=False)]
-    return {"columns": [HEADINGS.get(c, c.replace("_", " ")) for c in columns], "rows": rows}
+    return {"columns": [heading(c) for c in columns], "rows": rows}
+
+
+def csv_choice(request: Request) -> CsvFormat:
+    """The CSV format an export form chose (`delimiter`), else the one of the browser's language."""
+    name = request.query_params.get("delimiter", "")
+    if not name:
+        return for_language(request.headers.get("accept-language"))
+    try:
+        return csv_format(name)
+    except ValueError as exc:
+        raise PeriodError("delimiter", f"delimiter: {exc}") from None
+
+
+def export_form(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
+    """What `macros/exports.html` needs: the selection as hidden fields and the CSV choice."""
+    return {"fields": [(k, str(v)) for k, v in fields.items() if v not in (None, "")],
+            "formats": list(FORMATS.values()), "chosen": csv_choice(request).name}
 
 
 def local_time(value: datetime, tz: str) -> str:

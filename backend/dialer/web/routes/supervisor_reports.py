@@ -7,7 +7,6 @@ The numbers come from `dialer.stats`; this module parses the form and shapes the
 from __future__ import annotations
 
 import io
-from urllib.parse import urlencode
 from datetime import datetime, timezone
 
 from markupsafe import Markup
@@ -15,49 +14,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dialer.stats import charts
+from dialer.stats import report_charts
 from dialer.stats.export import write_csv, write_xlsx
 from dialer.stats.period import PeriodError
-from dialer.stats.reports import REPORTS, TITLES, Report, run_report
+from dialer.stats.report_charts import chart_for
+from dialer.stats.reports import REPORTS, TITLES, run_report
 from dialer.web.auth import SUPERVISORS, guard, template_context
 from dialer.web.errors import ApiError
-from dialer.web.routes.supervisor_common import choices, form_values, report_filter, table_view
+from dialer.web.routes.supervisor_common import (choices, csv_choice, export_form, form_values, report_filter,
+                                                 table_view)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _chart(report: Report) -> Markup | None:
-    t = report.main
-    if t.empty:
-        return None
-    if report.name in ("agents", "teams"):
-        label = "agent" if report.name == "agents" else "team"
-        series = {name: (t[col] / 3600.0).tolist() for name, col in
-                  (("talk", "talk_s"), ("wrap-up", "wrap_up_s"), ("ready", "ready_s"), ("ringing", "ringing_s"),
-                   ("paused", "paused_s"))}
-        return Markup(charts.bar_chart(t[label].astype(str).tolist(), series, title="Hours by state",
-                                       fmt=lambda v: f"{v:.1f} h"))
-    if report.name == "campaigns":
-        rates = [(0 if v != v else v * 100) for v in t["abandon_rate"]]
-        cap = float(t["abandon_cap"].max()) * 100 if len(t) else None
-        return Markup(charts.bar_chart(t["campaign"].tolist(), {"abandon rate": rates},
-                                       title="Abandon rate over the period (Ofcom-adjusted)",
-                                       fmt=lambda v: f"{v:.1f} %", marker=cap, marker_label="cap"))
-    if report.name == "hourly":
-        grid = t.pivot(index="dow", columns="hour", values="attempts").sort_index()
-        return Markup(charts.heat_map(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], [str(h) for h in grid.columns],
-                                      grid.values.tolist(), title="Attempts by hour of day and day of week"))
-    if report.name == "daily":
-        labels = [d.strftime("%d.%m") for d in t["date"]]
-        return Markup(charts.line_chart(labels, {"attempts": t["attempts"].tolist(), "answered": t["answered"].tolist(),
-                                                 "connects": t["connects"].tolist()}, title="Calls by day"))
-    return None
-
-
-def _export_query(request: Request, fmt: str) -> str:
-    params = dict(request.query_params)
-    params["format"] = fmt
-    return "/reports/export?" + urlencode(params)
 
 
 @guard(roles=SUPERVISORS, scope="stats:read")
@@ -75,9 +42,10 @@ async def reports_page(request: Request) -> Response:
         ctx["error"] = str(exc)
         return request.app.state.templates.TemplateResponse(request, "supervisor/reports.html", ctx, status_code=400)
     hide = ("agent_id", "campaign_id", "dow")
+    drawn = report_charts.svg(chart_for(report.name), report.main)
     ctx.update(tables=[(title, table_view(frame, hide=hide)) for title, frame in report.tables.items()],
-               chart=_chart(report), title=report.title,
-               csv_url=_export_query(request, "csv"), xlsx_url=_export_query(request, "xlsx"))
+               chart=Markup(drawn) if drawn else None, title=report.title,
+               export=export_form(request, {"report": name, **values}))
     return request.app.state.templates.TemplateResponse(request, "supervisor/reports.html", ctx)
 
 
@@ -92,14 +60,15 @@ async def export_report(request: Request) -> Response:
     values = form_values(request)
     try:
         f = report_filter(request, values)
+        csv = csv_choice(request)
     except PeriodError as exc:
         raise ApiError(400, str(exc), field=exc.field) from None
     report = await run_report(name, f, now=datetime.now(timezone.utc))
     buffer = io.BytesIO()
     if fmt == "csv":
-        write_csv(report.main, buffer, f.tz)
+        write_csv(report.main, buffer, f.tz, csv)
     else:
-        write_xlsx(report.tables, buffer, f.tz)
+        write_xlsx(report.tables, buffer, f.tz, charts=report.charts)
     filename = f"{name}-{values['from']}-{values['to']}.{fmt}"
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8" if fmt == "csv" else XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -3,6 +3,9 @@
 
 const root = document.getElementById("campaign-live");
 const PERIOD_MS = 5000;
+// Words for the statuses and outcomes the API sends as values (dialer/labels.py, via the page).
+const LABELS = JSON.parse(root?.dataset.labels || "{}");
+const word = (value) => LABELS[value] || value;
 
 function setText(key, value) {
   const el = document.querySelector(`[data-live="${key}"]`);
@@ -25,7 +28,7 @@ function rows(table, entries, empty) {
 }
 
 function render(state) {
-  setText("status", state.status);
+  setText("status", word(state.status));
   const badge = document.querySelector('[data-live="status"]');
   if (badge) badge.className = `status status-${state.status}`;
   // The heading follows the reasons: a page left open must not say "not dialing" once it dials.
@@ -33,7 +36,7 @@ function render(state) {
   setText("at", state.at.slice(0, 19).replace("T", " "));
   for (const [status, n] of Object.entries(state.contacts)) setText(`contacts.${status}`, n);
   const attempts = document.querySelector('[data-live="attempts_today"]');
-  if (attempts) rows(attempts, Object.entries(state.attempts_today), "none yet");
+  if (attempts) rows(attempts, Object.entries(state.attempts_today).map(([k, n]) => [word(k), n]), "none yet");
   const list = document.querySelector('[data-live="reasons"]');
   if (!list) return;
   list.replaceChildren();

@@ -7,12 +7,14 @@
   const url = box.dataset.statusUrl;
   const bar = box.querySelector("progress");
   const fmt = new Intl.NumberFormat();
+  const labels = JSON.parse(box.dataset.statusLabels || "{}"); // words for the job's status (labels.py)
 
   function show(status) {
     for (const el of box.querySelectorAll("[data-field]")) {
       const value = status[el.dataset.field];
       if (value === undefined) continue;
-      el.textContent = typeof value === "number" && el.dataset.field !== "percent" ? fmt.format(value) : value;
+      if (el.dataset.field === "status") el.textContent = labels[value] || value;
+      else el.textContent = typeof value === "number" && el.dataset.field !== "percent" ? fmt.format(value) : value;
     }
     if (bar) bar.value = status.percent;
   }

@@ -20,8 +20,10 @@ const STATE_GROUPS = [
   ["wrap_up", ["wrap_up"], "Wrap-up"],
   ["paused", ["paused"], "Paused"],
 ];
-const STATE_LABEL = { ready: "ready", reserved: "reserved", ringing: "ringing", on_call: "on call",
-  wrap_up: "wrap-up", paused: "paused", logged_out: "logged out" };
+// Words for agent states and campaign statuses: dialer/labels.py's, handed over by the page.
+const STATE_LABEL = JSON.parse(document.getElementById("wallboard")?.dataset.labels || "{}");
+// A value without a word in the table reads as labels.py reads it: spaced, capitalised.
+const word = (v) => STATE_LABEL[v] || (v ? v[0].toUpperCase() + v.slice(1).replaceAll("_", " ") : "");
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -78,7 +80,7 @@ function renderCampaigns() {
     const reasons = [c.pacer_reason, ...(c.not_dialing || [])].filter(Boolean);
     return el("article", { class: "wb-campaign", "data-campaign": c.campaign_id },
       el("header", {}, el("h2", {}, c.name || `Campaign ${c.campaign_id}`),
-        el("span", { class: `status status-${c.status || ""}` }, c.status || "")),
+        el("span", { class: `status status-${c.status || ""}` }, word(c.status))),
       el("div", { class: "wb-figures" },
         figure("ringing", live.filter((x) => x.state === "ringing").length || c.ringing || 0, "ringing"),
         figure("waiting", waits.length || c.waiting || 0, "waiting", (waits.length || c.waiting) ? "warn" : ""),
@@ -94,7 +96,7 @@ function renderCampaigns() {
       live.length ? el("table", { class: "wb-calls" },
         el("tbody", {}, live.sort((a, b) => Date.parse(a.since) - Date.parse(b.since)).map((x) =>
           el("tr", { "data-call": x.call_id, class: `call-${x.state}` },
-            el("td", { class: "mono" }, x.phone || ""), el("td", {}, x.state),
+            el("td", { class: "mono" }, x.phone || ""), el("td", {}, word(x.state)),
             el("td", {}, x.agent_id ? agentName(x.agent_id) : ""),
             el("td", { class: "mono r", "data-since": x.since }, elapsed(x.since))))))
         : el("p", { class: "muted" }, "No calls in progress."));
@@ -119,7 +121,7 @@ function renderTeams() {
         el("h3", {}, `${label} `, el("span", { class: "count" }, members.length)),
         el("ul", {}, members.map((a) => el("li", { "data-agent": a.agent_id, "data-state": a.state },
           el("span", { class: "who" }, a.name || a.username),
-          el("span", { class: "state" }, STATE_LABEL[a.state] || a.state, a.reason ? ` · ${a.reason}` : ""),
+          el("span", { class: "state" }, word(a.state), a.reason ? ` · ${a.reason}` : ""),
           el("span", { class: "mono since", "data-since": a.since || "" }, elapsed(a.since))))));
     })))));
   if (!teams.length) teamsEl.replaceChildren(el("p", { class: "muted" }, "No agent is logged in."));

@@ -10,8 +10,8 @@ import { handOverToExtension } from "/static/agent/extension_bridge.js";
 const root = document.getElementById("agent-panel");
 const $ = (id) => document.getElementById(id);
 const api = agentApi(root.dataset.csrf);
-const LABELS = { logged_out: "logged out", ready: "ready", reserved: "reserved", ringing: "ringing",
-  on_call: "on a call", wrap_up: "wrap-up", paused: "paused" };
+// Words for the agent's states: dialer/labels.py's, handed over by the page.
+const LABELS = JSON.parse(root.dataset.labels || "{}");
 
 const els = {
   name: $("ap-call-name"), fields: $("ap-call-fields"), link: $("ap-call-link"), disposition: $("ap-disposition"),
