@@ -291,7 +291,8 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
         ("peak live channels (both Local halves)", str(tally.peak_live)),
         ("hang-up of all calls", f"{hang_s:.1f} s, latency p50 {percentile(tally.hangup_ms, .5):.1f} ms,"
                                  f" all destroyed: {all_gone}"),
-        ("events handled" + (" (engine's types)" if args.handle == "engine" else ""), f"{tally.events} ({tally.events / wall:.0f}/s over {wall:.1f} s)"),
+        ("events handled" + (" (engine's types)" if args.handle == "engine" else ""),
+         f"{tally.events} ({tally.events / wall:.0f}/s over {wall:.1f} s)"),
         ("event lag p50 / p99 / max", f"{percentile(lags, .5):.1f} / {percentile(lags, .99):.1f} / "
                                       f"{max(lags, default=float('nan')):.1f} ms"),
         ("event lag p99 while originating", f"{percentile(lags[:lags_originating], .99):.1f} ms"),

@@ -104,7 +104,8 @@ def generate(n: int, seed: int = 7) -> dict[str, pd.DataFrame]:
     # Agent states around each handled call; a session per agent per day, 08:00-20:00.
     c_end = c["ended_at"]
     states = pd.concat([
-        pd.DataFrame({"agent_id": c["agent_id"], "state": "on_call", "at": c["bridged_at"], "campaign_id": c["campaign_id"]}),
+        pd.DataFrame({"agent_id": c["agent_id"], "state": "on_call", "at": c["bridged_at"],
+                      "campaign_id": c["campaign_id"]}),
         pd.DataFrame({"agent_id": c["agent_id"], "state": "wrap_up", "at": c_end, "campaign_id": c["campaign_id"]}),
         pd.DataFrame({"agent_id": c["agent_id"], "state": "ready",
                       "at": c_end + pd.to_timedelta(c["wrap_up_s"], unit="s"), "campaign_id": c["campaign_id"]}),
@@ -155,8 +156,8 @@ def sqlite_load(path: str, data: dict[str, pd.DataFrame]) -> None:
     conn.execute("PRAGMA synchronous=NORMAL")
     with conn:
         c = data["contact"]
-        conn.executemany("INSERT INTO contact (id, contact_list_id, phone, external_id, status, alt_phones, custom_fields, "
-                         "created_at, updated_at) VALUES (?,?,?,?,?,'[]','{}',?,?)",
+        conn.executemany("INSERT INTO contact (id, contact_list_id, phone, external_id, status, alt_phones, "
+                         "custom_fields, created_at, updated_at) VALUES (?,?,?,?,?,'[]','{}',?,?)",
                          zip(c["id"].tolist(), c["contact_list_id"].tolist(), c["phone"], c["external_id"],
                              c["status"], [now] * len(c), [now] * len(c)))
         a = data["call_attempt"]
@@ -167,20 +168,24 @@ def sqlite_load(path: str, data: dict[str, pd.DataFrame]) -> None:
                 a["hangup_cause"].tolist(), a["hangup_cause_text"].tolist(),
                 *[a[k].astype(object).where(a[k].notna(), None).tolist() for k in ("wait_s", "talk_s", "wrap_up_s")],
                 a["disposition_id"].astype(object).where(a["disposition_id"].notna(), None).tolist()]
-        conn.executemany("INSERT INTO call_attempt (id, campaign_id, contact_id, agent_id, phone, originated_at, answered_at, "
-                         "bridged_at, ended_at, outcome, hangup_cause, hangup_cause_text, wait_s, talk_s, wrap_up_s, "
-                         "disposition_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", zip(*cols))
+        conn.executemany("INSERT INTO call_attempt (id, campaign_id, contact_id, agent_id, phone, originated_at, "
+                         "answered_at, bridged_at, ended_at, outcome, hangup_cause, hangup_cause_text, wait_s, "
+                         "talk_s, wrap_up_s, disposition_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", zip(*cols))
         e = data["call_event"]
-        conn.executemany("INSERT INTO call_event (at, kind, attempt_id, campaign_id, agent_id, payload) VALUES (?,?,?,?,?,'{}')",
+        agent_ids = e["agent_id"].astype(object).where(e["agent_id"].notna(), None).tolist()
+        conn.executemany("INSERT INTO call_event (at, kind, attempt_id, campaign_id, agent_id, payload) "
+                         "VALUES (?,?,?,?,?,'{}')",
                          zip(_text_ts(e["at"]).tolist(), e["kind"].tolist(), e["attempt_id"].tolist(),
-                             e["campaign_id"].tolist(), e["agent_id"].astype(object).where(e["agent_id"].notna(), None).tolist()))
+                             e["campaign_id"].tolist(), agent_ids))
         s = data["agent_state_change"]
-        conn.executemany("INSERT INTO agent_state_change (agent_id, state, at, ended_at, campaign_id) VALUES (?,?,?,?,?)",
+        conn.executemany("INSERT INTO agent_state_change (agent_id, state, at, ended_at, campaign_id) "
+                         "VALUES (?,?,?,?,?)",
                          zip(s["agent_id"].astype(int).tolist(), s["state"].tolist(), _text_ts(s["at"]).tolist(),
                              _text_ts(s["ended_at"]).tolist(), s["campaign_id"].tolist()))
         z = data["agent_session"]
         conn.executemany("INSERT INTO agent_session (agent_id, started_at, ended_at) VALUES (?,?,?)",
-                         zip(z["agent_id"].tolist(), _text_ts(z["started_at"]).tolist(), _text_ts(z["ended_at"]).tolist()))
+                         zip(z["agent_id"].tolist(), _text_ts(z["started_at"]).tolist(),
+                             _text_ts(z["ended_at"]).tolist()))
     conn.execute("ANALYZE")
     conn.close()
 
@@ -203,7 +208,8 @@ async def postgres_load(url: str, data: dict[str, pd.DataFrame]) -> None:
             await copy("agent_state_change", data["agent_state_change"])
             await copy("agent_session", data["agent_session"])
         for seq_table in ("contact", "call_attempt"):
-            await conn.execute(f"SELECT setval(pg_get_serial_sequence('{seq_table}', 'id'), (SELECT MAX(id) FROM {seq_table}))")
+            await conn.execute(f"SELECT setval(pg_get_serial_sequence('{seq_table}', 'id'), "
+                               f"(SELECT MAX(id) FROM {seq_table}))")
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
@@ -221,7 +227,8 @@ async def time_everything(label: str, n: int, t50k: datetime, out: Path) -> tupl
         reports[name] = round(time.perf_counter() - started, 3)
         log(f"  {label} report {name:<10} {reports[name]:6.2f} s  ({len(report.main)} rows)")
     started = time.perf_counter()
-    rows = await export_calls(CallQuery(start=START, end=t50k), Access(everything=True), out / f"{label}-50k.xlsx", "xlsx")
+    rows = await export_calls(CallQuery(start=START, end=t50k), Access(everything=True), out / f"{label}-50k.xlsx",
+                              "xlsx")
     xlsx = round(time.perf_counter() - started, 3)
     log(f"  {label} XLSX of {rows:,} calls {xlsx:6.2f} s")
     started = time.perf_counter()
@@ -258,7 +265,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--attempts", type=int, default=1_000_000)
     parser.add_argument("--postgres", default=os.environ.get("DIALER_TEST_POSTGRES"),
-                        help="a PostgreSQL server URL; a throw-away database is made there (default DIALER_TEST_POSTGRES)")
+                        help="a PostgreSQL server URL; a throw-away database is made there "
+                             "(default DIALER_TEST_POSTGRES)")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--keep", action="store_true",

@@ -20,7 +20,8 @@ BASELINE_ROWS = [
     "INSERT INTO team (name, description, created_at) VALUES ('Sales', '', '2026-01-01 10:00:00+00:00')",
     "INSERT INTO \"user\" (username, full_name, email, password_hash, role, active, team_id, created_at) "
     "VALUES ('old', 'Old Timer', '', 'x', 'agent', TRUE, 1, '2026-01-01 10:00:00+00:00')",
-    "INSERT INTO contact_list (name, category, description, created_at) VALUES ('L', '', '', '2026-01-01 10:00:00+00:00')",
+    "INSERT INTO contact_list (name, category, description, created_at) "
+    "VALUES ('L', '', '', '2026-01-01 10:00:00+00:00')",
     "INSERT INTO contact (contact_list_id, phone, alt_phones, phone_index, name, custom_fields, timezone, caller_id, "
     "status, attempts, last_outcome, last_caller_id, is_callback, created_at, updated_at) VALUES "
     "(1, '+420601000001', '[]', 0, 'Jana', '{\"plan\": \"Plus\"}', '', '', 'pending', 2, '', '', FALSE, "

@@ -94,7 +94,8 @@ async def migrate(db_url: str, target: str | None = None, *, plan_only: bool = F
 
     def reporter(_connection: str, plan: list[PlanStep], _fake: bool, _dry: bool) -> None:
         for step in plan:
-            planned.append(f"{'unapply' if step.backward else 'apply'} {step.migration.app_label}.{step.migration.name}")
+            verb = "unapply" if step.backward else "apply"
+            planned.append(f"{verb} {step.migration.app_label}.{step.migration.name}")
 
     target_spec = f"{APP_LABEL}.{target}" if target else None
     with TortoiseContext():  # isolated: the app's own context is never touched

@@ -145,7 +145,7 @@ def event(event_type: str, **fields: Any) -> dict[str, Any]:
 
 
 def channel_json(channel_id: str, state: str = "Up") -> dict[str, Any]:
-    return {"id": channel_id, "name": f"Local/5550000018@customers-0001;1", "state": state,
+    return {"id": channel_id, "name": "Local/5550000018@customers-0001;1", "state": state,
             "protocol_id": "", "caller": {"name": "", "number": ""},
             "connected": {"name": "", "number": ""}, "accountcode": "",
             "dialplan": {"context": "customers", "exten": "5550000018", "priority": 1,

@@ -200,8 +200,9 @@ async def test_mapping_defaults_and_row_overrides(db: str, tmp_path: Path) -> No
             "603123456;;Eva;;;;;\n"
             "604123456;;Iva;;Mars/Base;;;\n"
             "605123456;;Ota;;;;Nowhere;\n")
-    summary = await run(tmp_path, text, mapping={"Tel": "phone", "Tel2": "alt_phone", "Who": "name", "Ref": "external_id",
-                                                 "TZ": "timezone", "CLI": "caller_id", "Pool": "caller_id_pool"},
+    summary = await run(tmp_path, text, mapping={"Tel": "phone", "Tel2": "alt_phone", "Who": "name",
+                                                 "Ref": "external_id", "TZ": "timezone", "CLI": "caller_id",
+                                                 "Pool": "caller_id_pool"},
                         caller_id="+420 233 000 111", caller_id_pool="Praha", dial_profile="Evening")
     assert summary.imported == 2 and [e["line"] for e in summary.errors] == [4, 5]
     jan = await Contact.get(phone="+420601123456").prefetch_related("caller_id_pool")

@@ -59,7 +59,8 @@ async def test_emit_signs_and_delivers_to_matching_endpoints(sqlite_db, receiver
         await worker.stop()
     request = seen[0]
     body = json.loads(request["body"])
-    assert body["event"] == "call.ended" and body["campaign_id"] == campaign.id and body["data"]["outcome"] == "answered"
+    assert body["event"] == "call.ended" and body["campaign_id"] == campaign.id
+    assert body["data"]["outcome"] == "answered"
     ts = request["headers"]["X-Dialer-Timestamp"]
     expected = "sha256=" + hmac.new(b"s3cret", f"{ts}.{request['body']}".encode(), hashlib.sha256).hexdigest()
     assert request["headers"]["X-Dialer-Signature"] == expected == sign("s3cret", ts, request["body"])
@@ -108,7 +109,8 @@ async def test_unreachable_endpoint_is_an_error_not_a_crash(sqlite_db, unused_tc
 async def test_xml_template_escapes_values_for_soap(sqlite_db, receiver) -> None:
     server, seen, _ = receiver
     template = ('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
-                '<CallEnded><Name>{{ data.name }}</Name><Event>{{ event }}</Event></CallEnded></soap:Body></soap:Envelope>')
+                '<CallEnded><Name>{{ data.name }}</Name><Event>{{ event }}</Event></CallEnded>'
+                '</soap:Body></soap:Envelope>')
     await _endpoint(server, content_type="text/xml; charset=utf-8", body_template=template)
     await emit_event("call.ended", {"name": "Smith & <Sons>"})
     worker = WebhookWorker()

@@ -45,8 +45,10 @@ def test_a_young_campaign_is_cautious() -> None:
 def test_an_abandon_lowers_the_risk_bound_and_served_answers_raise_it() -> None:
     pacer = AdaptivePacer()
     start = AdaptiveState(log_risk=math.log(0.05), answers_seen=1000, abandons_seen=10)
-    after_abandon = pacer.learned_from(snapshot(knowledge=learned(answers_in_window=1001, abandons_in_window=11)), start)
-    after_answers = pacer.learned_from(snapshot(knowledge=learned(answers_in_window=1020, abandons_in_window=10)), start)
+    after_abandon = pacer.learned_from(snapshot(knowledge=learned(answers_in_window=1001, abandons_in_window=11)),
+                                       start)
+    after_answers = pacer.learned_from(snapshot(knowledge=learned(answers_in_window=1020, abandons_in_window=10)),
+                                       start)
     assert after_abandon.risk < start.risk < after_answers.risk
     assert after_answers.answers_seen == 1020
 

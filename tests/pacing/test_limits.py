@@ -26,7 +26,8 @@ def test_below_the_cap_the_pacer_decides() -> None:
 
 
 def test_the_trunk_caps_calls_counting_ringing_waiting_and_talking_lines() -> None:
-    world = snapshot(ready=5, on_call=[10, 20], ringing=[1, 2, 3], waiting=[0.5], settings=CampaignSettings(max_lines=10))
+    world = snapshot(ready=5, on_call=[10, 20], ringing=[1, 2, 3], waiting=[0.5],
+                     settings=CampaignSettings(max_lines=10))
     decision = within_limits(world, 9, Reason.FORECAST)
     assert (decision.calls, decision.reason) == (4, Reason.TRUNK_LIMIT)
 

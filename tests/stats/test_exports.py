@@ -115,7 +115,8 @@ async def test_cli_export(world: World, db: str, tmp_path: Path, monkeypatch, ca
     frame = pd.read_excel(out)
     assert sorted(frame.agent) == ["alice", "bob"]
     args.team, args.campaign = None, "Nope"
-    assert await asyncio.to_thread(run_stats_command, args) == 2 and "no campaign named 'Nope'" in capsys.readouterr().err
+    assert await asyncio.to_thread(run_stats_command, args) == 2
+    assert "no campaign named 'Nope'" in capsys.readouterr().err
     await init_db(db)
 
 

@@ -37,7 +37,8 @@ async def test_campaigns_report_with_ofcom_adjustment(world: World) -> None:
     assert spring.abandon_rate_30d == pytest.approx(2 / 5)
     assert spring.abandon_cap == pytest.approx(0.03)
     assert spring.talk_s == 450 and spring.aht_s == pytest.approx((450 + 60) / 4)
-    assert (spring.contacts_total, spring.contacts_remaining, spring.contacts_done, spring.contacts_exhausted) == (5, 3, 1, 1)
+    counts = (spring.contacts_total, spring.contacts_remaining, spring.contacts_done, spring.contacts_exhausted)
+    assert counts == (5, 3, 1, 1)
     # The contacts' own counters: 8 tries over 5 contacts.
     assert spring.contacts_tried == 5 and spring.attempts_per_contact == pytest.approx(1.6)
     assert (spring["outcome: answered"], spring["outcome: abandoned"], spring["outcome: busy"],

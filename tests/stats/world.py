@@ -87,12 +87,13 @@ async def seed_world(*, alice: User | None = None) -> World:
             hangup_cause=cause, hangup_cause_text={16: "Normal Clearing", 17: "User busy", 19: "No answer"}[cause],
             notes="=HYPERLINK(\"http://evil\")" if n == 1 else "", recording_name=f"rec-{n}.wav" if bridged else "")
         w.attempts.append(attempt)
-        await CallEvent.create(at=t, kind="originate", attempt=attempt, campaign_id=camp.id, payload={"phone": attempt.phone})
+        await CallEvent.create(at=t, kind="originate", attempt=attempt, campaign_id=camp.id,
+                               payload={"phone": attempt.phone})
         if outcome in answered:
             await CallEvent.create(at=t.replace(second=5), kind="answered", attempt=attempt, campaign_id=camp.id)
         if bridged:
-            await CallEvent.create(at=t.replace(second=5, microsecond=500000), kind="agent_ringing", attempt=attempt, agent_id=agent.id,
-                                   campaign_id=camp.id, payload={"agent": agent.id})
+            await CallEvent.create(at=t.replace(second=5, microsecond=500000), kind="agent_ringing", attempt=attempt,
+                                   agent_id=agent.id, campaign_id=camp.id, payload={"agent": agent.id})
             await CallEvent.create(at=t.replace(second=6), kind="bridged", attempt=attempt, agent_id=agent.id,
                                    campaign_id=camp.id)
         await CallEvent.create(at=t.replace(minute=t.minute + 4), kind="hangup", attempt=attempt, campaign_id=camp.id,

@@ -114,7 +114,8 @@ class Form:
         for pick in picks:
             hit = [v for v, _, label in select.options if pick in (v, label)]
             if not hit:
-                raise AssertionError(f"{name!r} offers no {pick!r}; it offers {[(v, l) for v, _, l in select.options]}")
+                offered = [(v, text) for v, _, text in select.options]
+                raise AssertionError(f"{name!r} offers no {pick!r}; it offers {offered}")
             values.append(hit[0])
         if len(values) > 1 and not select.multiple:
             raise AssertionError(f"{name!r} takes one choice")

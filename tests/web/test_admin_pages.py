@@ -92,8 +92,8 @@ async def test_dnc_page_adds_and_removes(admin, world) -> None:
 
 
 async def test_user_edit_role_team_and_reactivate(admin, people, world) -> None:
-    r = await admin.submit(f"/users/{people.agent.id}/edit", action=f"/users/{people.agent.id}/edit", full_name="Ada", role="supervisor",
-                           team=world.other_team.id)
+    r = await admin.submit(f"/users/{people.agent.id}/edit", action=f"/users/{people.agent.id}/edit", full_name="Ada",
+                           role="supervisor", team=world.other_team.id)
     assert r.status_code == 303
     u = await User.get(id=people.agent.id)
     assert u.role is Role.SUPERVISOR and u.team_id == world.other_team.id and u.full_name == "Ada"

@@ -58,7 +58,8 @@ async def test_calls_filter_by_time_campaign_and_external_id(client, world, admi
     r = await client.get("/api/v1/calls", headers=admin_token, params={"external_id": "X1"})
     assert r.json()["total"] == 2
     since = (now - timedelta(hours=3)).isoformat()
-    r = await client.get("/api/v1/calls", headers=admin_token, params={"since": since, "campaign_id": world.campaign.id})
+    r = await client.get("/api/v1/calls", headers=admin_token,
+                         params={"since": since, "campaign_id": world.campaign.id})
     assert [c["outcome"] for c in r.json()["items"]] == ["answered"] and r.json()["items"][0]["external_id"] == "X1"
     r = await client.get("/api/v1/calls", headers=supervisor_token)
     assert r.json()["total"] == 2  # not the other team's

@@ -157,7 +157,8 @@ async def test_api_bad_input_is_4xx_json(client, people, contact_list) -> None:
 
 async def test_api_unknown_list_and_job_are_404(client, people) -> None:
     headers = await token_for(people, "contacts:write")
-    r = await client.post("/api/v1/lists/999/imports", content=CSV.encode(), headers={**headers, "content-type": "text/csv"})
+    r = await client.post("/api/v1/lists/999/imports", content=CSV.encode(),
+                          headers={**headers, "content-type": "text/csv"})
     assert r.status_code == 404 and r.json()["error"]
     assert (await client.get("/api/v1/imports/999", headers=headers)).status_code == 404
 

@@ -113,7 +113,8 @@ async def test_timeline_lists_every_event_in_order(client, people, world) -> Non
     call = world.attempts[0]
     r = await client.get(f"/calls/{call.id}?tz=UTC")
     assert r.status_code == 200
-    kinds = [k for k in ("originate", "answered", "agent_ringing", "bridged", "hangup") if f"<strong>{k}</strong>" in r.text]
+    kinds = [k for k in ("originate", "answered", "agent_ringing", "bridged", "hangup")
+             if f"<strong>{k}</strong>" in r.text]
     assert kinds == ["originate", "answered", "agent_ringing", "bridged", "hangup"]
     order = [r.text.index(f"<strong>{k}</strong>") for k in kinds]
     assert order == sorted(order)

@@ -57,7 +57,8 @@ async def test_admin_exports_xlsx_with_every_table_and_the_chart(client, people,
     assert chart.tagname == "barChart" and len(refs) == 2 and all(ref.startswith("campaigns!") for ref in refs)
     sheet = book["campaigns"]
     head = [c.value for c in sheet[1]]
-    spring = next(dict(zip(head, row)) for row in sheet.iter_rows(min_row=2) if row[head.index("campaign")].value == "Spring")
+    spring = next(dict(zip(head, row)) for row in sheet.iter_rows(min_row=2)
+                  if row[head.index("campaign")].value == "Spring")
     assert spring["abandon_rate"].value == pytest.approx(0.2) and spring["abandon_rate"].number_format == "0.00%"
     assert spring["status"].value == "Running"  # the word, not the stored value
 

@@ -71,7 +71,8 @@ async def test_snapshot_then_live_update(app, client, people, world) -> None:
     # Held on music and given an agent after 4.5 s: abandoned by the rule, as the engine counts it.
     await CallAttempt.create(campaign=world.campaigns["Spring"], agent=alice, phone="+420777000333", outcome="answered",
                              originated_at=now - timedelta(seconds=300), answered_at=now - timedelta(seconds=290),
-                             bridged_at=now - timedelta(seconds=285.5), wait_s=4.5, ended_at=now - timedelta(seconds=200))
+                             bridged_at=now - timedelta(seconds=285.5), wait_s=4.5,
+                             ended_at=now - timedelta(seconds=200))
     ws, snap = await open_board(app, client, "admin")
     assert snap["type"] == "snapshot"
     agents = {a["username"]: a for a in snap["agents"]}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tortoise.functions import Count
 
 from dialer.accounts.users import Actor
 from dialer.campaigns.control import ControlError, control_campaign

@@ -18,7 +18,8 @@ from dialer.models import CallAttempt, Campaign, Disposition
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 
 DISPOSITION_FIELDS: tuple[Field, ...] = (
-    Field("code", "Code", required=True, max_length=32, help="Lower-case letters, digits, _ . - (what the IS receives)."),
+    Field("code", "Code", required=True, max_length=32,
+          help="Lower-case letters, digits, _ . - (what the IS receives)."),
     Field("name", "Name", required=True, max_length=100, help="What agents see."),
     Field("campaign", "Campaign", "ref", help="Empty: offered in every campaign."),
     Field("is_final", "Final: no more attempts for the contact", "bool"),
@@ -46,7 +47,8 @@ async def save_disposition(data: Mapping[str, Any], *, actor: Actor,
     if record is not None:
         clash = clash.exclude(id=record.id)
     if "code" not in errors and await clash.exists():
-        errors["code"] = "This code is already used " + ("in that campaign." if values.get("campaign_id") else "globally.")
+        where = "in that campaign." if values.get("campaign_id") else "globally."
+        errors["code"] = "This code is already used " + where
     if errors:
         raise SaveError(errors)
     return await save_record(Disposition, values, actor=actor, entity="disposition", record=record)

@@ -94,5 +94,6 @@ async def save_profile(data: Mapping[str, Any], *, actor: Actor, record: DialPro
 async def delete_profile(profile: DialProfile, *, actor: Actor) -> None:
     users = await Campaign.filter(dial_profile_id=profile.id).values_list("name", flat=True)
     if users:
-        raise SaveError({"form": f"Campaigns use this profile: {', '.join(users)}. Choose another profile there first."})
+        raise SaveError({"form": f"Campaigns use this profile: {', '.join(users)}. "
+                                 "Choose another profile there first."})
     await delete_record(profile, actor=actor, entity="dial_profile", label=profile.name)

@@ -51,7 +51,8 @@ def _region_checker(md: PhoneMetadata) -> Checker:
                 rf"(?=(?:{general.national_number_pattern})\Z)(?:{'|'.join(f'(?:{a})' for a in alternatives)})")
     if not general.possible_length:  # no length data: fall back to the patterns alone
         alternatives = [d.national_number_pattern for d in _type_descs(md)]
-        pattern = re.compile(rf"(?=(?:{general.national_number_pattern})\Z)(?:{'|'.join(f'(?:{a})' for a in alternatives)})")
+        either = "|".join(f"(?:{a})" for a in alternatives)
+        pattern = re.compile(rf"(?=(?:{general.national_number_pattern})\Z)(?:{either})")
         return lambda nsn: pattern.fullmatch(nsn) is not None
 
     def check(nsn: str) -> bool:

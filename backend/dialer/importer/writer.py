@@ -242,7 +242,8 @@ _PG_INSERT = (
     "SELECT $1, r.phone, r.alt_phones::jsonb, r.name, r.external_id, r.custom_fields::jsonb, r.timezone, "
     f"r.caller_id, r.caller_id_pool_id, r.dial_profile_id, {_PG_DNC}, now(), now() "
     # ORDER BY n: of two rows with the same phone, the first in the file wins.
-    "FROM dialer_import_rows r ORDER BY r.n ON CONFLICT (contact_list_id, phone) DO NOTHING RETURNING id, status, phone")
+    "FROM dialer_import_rows r ORDER BY r.n "
+    "ON CONFLICT (contact_list_id, phone) DO NOTHING RETURNING id, status, phone")
 # The same with the ids taken beforehand ($2, in file order), for batches written side by side.
 _PG_INSERT_IDS = _PG_INSERT.replace(f"({_INSERT_COLUMNS})", f"(id, {_INSERT_COLUMNS})", 1).replace(
     "SELECT $1,", "SELECT ($2::bigint[])[r.n + 1], $1,", 1)

@@ -116,7 +116,8 @@ async def queue_delivery(endpoint: WebhookEndpoint, env: Mapping[str, Any]) -> W
                                         next_attempt_at=datetime.now(timezone.utc))
 
 
-async def emit_event(event_name: str, payload: Mapping[str, Any], campaign_id: int | None = None) -> list[WebhookDelivery]:
+async def emit_event(event_name: str, payload: Mapping[str, Any],
+                     campaign_id: int | None = None) -> list[WebhookDelivery]:
     """Queue `event_name` for every active endpoint that wants it (the campaign's and the global ones)."""
     endpoints = await WebhookEndpoint.filter(Q(campaign_id=None) | Q(campaign_id=campaign_id), active=True) \
         if campaign_id is not None else await WebhookEndpoint.filter(campaign_id=None, active=True)

@@ -7,6 +7,8 @@ save them, not here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -18,6 +20,9 @@ from dialer.models.enums import (
     NoAgentAction,
     PrivateNumbers,
 )
+
+if TYPE_CHECKING:  # dialer.models.contacts imports this module
+    from dialer.models.contacts import ContactList
 
 # Seconds before a contact is tried again, per outcome of its last attempt. Abandoned calls
 # wait 72 h: Ofcom forbids a repeat call within 72 h unless an agent is guaranteed.

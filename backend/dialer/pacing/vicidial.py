@@ -93,7 +93,8 @@ class VicidialPacer:
             state,
             ready_samples=(state.ready_samples + (float(snapshot.agents_ready),))[-SAMPLES:],
             waiting_samples=(state.waiting_samples + (float(len(snapshot.customers_waiting_s)),))[-SAMPLES:],
-            logged_in_samples=(state.logged_in_samples + (float(snapshot.agents_active + snapshot.agents_paused),))[-SAMPLES:],
+            logged_in_samples=(state.logged_in_samples
+                               + (float(snapshot.agents_active + snapshot.agents_paused),))[-SAMPLES:],
             last_sample_at=now,
             minute_counts=(state.minute_counts + ((learned.live_answers_total, learned.abandons_total),))[-60:],
             last_adapt_at=now if state.last_adapt_at is None else state.last_adapt_at,

@@ -69,9 +69,11 @@ def campaigns_table(campaigns: pd.DataFrame, facts: pd.DataFrame, day: pd.DataFr
     table["aht_s"] = _ratio(sums["talk_s"] + sums["wrap_up_s"], table["connects"])
     counts = contacts.assign(bucket=contacts["status"].map(CONTACT_BUCKETS)).pivot_table(
         index="campaign_id", columns="bucket", values="contacts", aggfunc="sum")
-    table["contacts_total"] = contacts.groupby("campaign_id")["contacts"].sum().reindex(table.index).fillna(0).astype(int)
+    by_campaign = contacts.groupby("campaign_id")["contacts"].sum()
+    table["contacts_total"] = by_campaign.reindex(table.index).fillna(0).astype(int)
     for col in ("contacts_remaining", "contacts_done", "contacts_exhausted", "contacts_failed", "contacts_dnc"):
-        table[col] = (counts[col] if col in counts else pd.Series(dtype=float)).reindex(table.index).fillna(0).astype(int)
+        column = counts[col] if col in counts else pd.Series(dtype=float)
+        table[col] = column.reindex(table.index).fillna(0).astype(int)
     # Tries per contact over the contacts' lives (as the status counts, not bound to the period).
     per_campaign = contacts.groupby("campaign_id")[["attempts", "tried"]].sum().reindex(table.index).fillna(0)
     table["contacts_tried"] = per_campaign["tried"].astype(int)

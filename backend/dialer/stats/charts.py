@@ -76,7 +76,8 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, tit
     for k in range(5):
         y = base - plot_h * k / 4
         out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + width}" y2="{y:.1f}" stroke="#dde3ea"/>'
-                   f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">{escape(fmt(top * k / 4))}</text>')
+                   f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
+                   f'{escape(fmt(top * k / 4))}</text>')
     every = max(1, math.ceil(n / 12))
     for i, label in enumerate(labels):
         if i % every == 0:
@@ -100,7 +101,8 @@ def heat_map(rows: Sequence[str], columns: Sequence[str], values: Sequence[Seque
     """A grid shaded from white to the accent colour by value (e.g. day of week x hour)."""
     top = max([_num(v) for r in values for v in r] + [1e-9])
     cell, left, head = 28, 44, 40
-    out = [f'<svg class="chart" role="img" viewBox="0 0 {left + cell * len(columns) + 10} {head + cell * len(rows) + 10}" '
+    width, height = left + cell * len(columns) + 10, head + cell * len(rows) + 10
+    out = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
            f'<text x="0" y="16" font-size="14" font-weight="600">{escape(title)}</text>']
     for c, name in enumerate(columns):
@@ -108,7 +110,8 @@ def heat_map(rows: Sequence[str], columns: Sequence[str], values: Sequence[Seque
                    f'{escape(str(name))}</text>')
     for r, name in enumerate(rows):
         y = head + r * cell
-        out.append(f'<text x="{left - 6}" y="{y + cell / 2 + 4:.0f}" font-size="11" text-anchor="end">{escape(str(name))}</text>')
+        out.append(f'<text x="{left - 6}" y="{y + cell / 2 + 4:.0f}" font-size="11" text-anchor="end">'
+                   f'{escape(str(name))}</text>')
         for c, v in enumerate(values[r]):
             share = _num(v) / top
             # Blend #ffffff -> #1f6feb by share.

@@ -16,7 +16,7 @@ from dialer.stats import loaders
 from dialer.stats.agents import agents_table, order_agents, teams_table
 from dialer.stats.campaigns import campaigns_table, hangup_causes_table
 from dialer.stats.period import ReportFilter
-from dialer.stats.query import Sql, StatsDb
+from dialer.stats.query import StatsDb
 from dialer.stats.report_charts import ChartSpec, chart_for
 from dialer.stats.timeseries import daily_trend, heat_map
 

@@ -51,8 +51,9 @@ async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScop
     campaign_ids = tuple(int(i) for i in campaigns["campaign_id"])
 
     sql = db.sql()
-    latest = await db.frame(sql, "SELECT s.agent_id, s.state, s.reason, s.at, s.campaign_id FROM agent_state_change s "
-                                 "WHERE s.id IN (SELECT (SELECT y.id FROM agent_state_change y WHERE y.agent_id = ag.id "
+    latest = await db.frame(sql, "SELECT s.agent_id, s.state, s.reason, s.at, s.campaign_id "
+                                 "FROM agent_state_change s WHERE s.id IN (SELECT (SELECT y.id "
+                                 "FROM agent_state_change y WHERE y.agent_id = ag.id "
                                  "ORDER BY y.at DESC, y.id DESC LIMIT 1) FROM agent ag "
                                  f"WHERE {Sql.ids('ag.id', agent_ids)})",
                             ["agent_id", "state", "reason", "at", "campaign_id"])
@@ -61,8 +62,9 @@ async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScop
     for a in agents.itertuples():
         st = latest.loc[a.agent_id] if a.agent_id in latest.index else None
         agent_rows.append({
-            "type": "agent.state", "agent_id": int(a.agent_id), "username": a.username, "name": a.full_name or a.username,
-            "team_id": None if pd.isna(a.team_id) else int(a.team_id), "team": a.team if isinstance(a.team, str) else "",
+            "type": "agent.state", "agent_id": int(a.agent_id), "username": a.username,
+            "name": a.full_name or a.username, "team_id": None if pd.isna(a.team_id) else int(a.team_id),
+            "team": a.team if isinstance(a.team, str) else "",
             "state": st["state"] if st is not None else "logged_out", "reason": st["reason"] if st is not None else "",
             "since": _iso(st["at"]) if st is not None else None,
             "campaign_ids": [int(st["campaign_id"])] if st is not None and not pd.isna(st["campaign_id"]) else [],
@@ -81,11 +83,12 @@ async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScop
     remaining = contacts[contacts["status"].isin(["pending", "leased"])].groupby("campaign_id")["contacts"].sum()
 
     sql = db.sql()
-    live = await db.frame(sql, "SELECT a.id, a.channel_id, a.campaign_id, a.phone, a.agent_id, a.originated_at, a.answered_at, "
-                               "a.bridged_at FROM call_attempt a WHERE a.ended_at IS NULL AND "
+    live = await db.frame(sql, "SELECT a.id, a.channel_id, a.campaign_id, a.phone, a.agent_id, a.originated_at, "
+                               "a.answered_at, a.bridged_at FROM call_attempt a WHERE a.ended_at IS NULL AND "
                                f"a.originated_at >= {sql.ts(now - IN_PROGRESS_WINDOW)} AND "
                                f"{Sql.ids('a.campaign_id', campaign_ids)} ORDER BY a.originated_at",
-                          ["attempt_id", "channel_id", "campaign_id", "phone", "agent_id", "originated_at", "answered_at", "bridged_at"])
+                          ["attempt_id", "channel_id", "campaign_id", "phone", "agent_id", "originated_at",
+                           "answered_at", "bridged_at"])
     for col in ("originated_at", "answered_at", "bridged_at"):
         live[col] = pd.to_datetime(live[col], utc=True, format="ISO8601")
     calls = [call_row(r) for r in live.to_dict("records")]
@@ -127,6 +130,6 @@ def call_row(r: dict[str, Any]) -> dict[str, Any]:
         state, since = "ringing", r["originated_at"]
     # The engine names a call by its customer leg (the attempt's channel id): use the same key.
     call_id = r["channel_id"] or str(int(r["attempt_id"]))
-    return {"type": "call.state", "call_id": call_id, "attempt_id": int(r["attempt_id"]), "campaign_id": int(r["campaign_id"]),
-            "phone": r["phone"], "state": state,
+    return {"type": "call.state", "call_id": call_id, "attempt_id": int(r["attempt_id"]),
+            "campaign_id": int(r["campaign_id"]), "phone": r["phone"], "state": state,
             "agent_id": None if pd.isna(r["agent_id"]) else int(r["agent_id"]), "since": since.isoformat()}

@@ -7,6 +7,7 @@ owns the ORM's lifetime (tests, the demo that seeds before serving).
 from __future__ import annotations
 
 import contextlib
+import logging
 from pathlib import Path
 from typing import AsyncIterator, Awaitable, Callable, Sequence
 
@@ -39,6 +40,7 @@ from dialer.web.csrf import csrf_context, csrf_field
 from dialer.labels import label, page_labels
 
 HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 # Each area's module exposes `routes`; add an area here (one line each).
 ROUTE_MODULES = [

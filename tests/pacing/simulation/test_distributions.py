@@ -12,7 +12,8 @@ SPECS = [
     ({"dist": "exponential", "mean": 120}, 120.0),
     ({"dist": "lognormal", "median": 90, "sigma": 0.5}, 90 * 2.718281828 ** (0.125)),
     ({"dist": "gamma", "mean": 60, "shape": 4}, 60.0),
-    ({"dist": "mixture", "parts": [[1, {"dist": "constant", "value": 10}], [3, {"dist": "constant", "value": 30}]]}, 25.0),
+    ({"dist": "mixture", "parts": [[1, {"dist": "constant", "value": 10}], [3, {"dist": "constant", "value": 30}]]},
+     25.0),
     ({"dist": "empirical", "values": [1, 2, 3, 10]}, 4.0),
 ]
 

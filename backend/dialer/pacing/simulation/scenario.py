@@ -81,7 +81,8 @@ def _number(data: dict[str, Any], key: str, where: str, low: float = 0.0, high: 
         raise ScenarioError(f"{where}.{key}: expected a whole number, got {value!r}")
     if value < low or value > high or (low_open and value == low):
         bound = f"> {low}" if low_open else f">= {low}"
-        raise ScenarioError(f"{where}.{key}: must be {bound}" + (f" and <= {high}" if high < math.inf else "") + f", got {value!r}")
+        upper = f" and <= {high}" if high < math.inf else ""
+        raise ScenarioError(f"{where}.{key}: must be {bound}{upper}, got {value!r}")
     return value
 
 

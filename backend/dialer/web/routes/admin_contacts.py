@@ -96,7 +96,8 @@ async def save(request: Request) -> Response:
     return RedirectResponse(f"/contacts/{contact.id}", 303)
 
 
-def _action(operation: Callable[[Contact, Any, Any], Awaitable[Any]], done: str) -> Callable[[Request], Awaitable[Response]]:
+def _action(operation: Callable[[Contact, Any, Any], Awaitable[Any]],
+            done: str) -> Callable[[Request], Awaitable[Response]]:
     """An endpoint that applies one contact operation and shows the contact again."""
 
     @guard(roles=ADMINS)

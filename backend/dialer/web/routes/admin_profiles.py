@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from dialer.campaigns.callerids import POOL_FIELDS, add_numbers, delete_pool, remove_number, save_pool, set_number_active
+from dialer.campaigns.callerids import (POOL_FIELDS, add_numbers, delete_pool, remove_number, save_pool,
+                                        set_number_active)
 from dialer.campaigns.dispositions import DISPOSITION_FIELDS, delete_disposition, save_disposition
 from dialer.campaigns.profiles import PROFILE_FIELDS, delete_profile, profile_form_values, save_profile
 from dialer.campaigns.saving import SaveError

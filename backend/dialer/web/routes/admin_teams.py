@@ -27,7 +27,8 @@ agents = Area(
     intro="Agents are created as users with the role agent (Users page); here is how the dialer reaches them.",
     columns=[Column("User", lambda a: a.user.username), Column("Name", lambda a: a.user.full_name or None),
              Column("Team", lambda a: a.user.team.name if a.user.team else None),
-             Column("Extension", lambda a: a.extension or None), Column("Skills", lambda a: ", ".join(a.skills) or None),
+             Column("Extension", lambda a: a.extension or None),
+             Column("Skills", lambda a: ", ".join(a.skills) or None),
              Column("Wrap-up", lambda a: f"{a.wrap_up_s} s", True)],
 )
 
