@@ -212,7 +212,22 @@ async def test_report_workbook_has_typed_cells_and_the_pages_chart(world: World,
     assert grid.conditional_formatting
 
 
-def test_cli_takes_a_delimiter() -> None:
-    args = build_parser().parse_args(["stats", "export", "--report", "daily", "--from", "2026-03-02",
-                                      "--to", "2026-03-03", "--delimiter", "semicolon"])
-    assert args.delimiter == "semicolon"
+async def test_cli_exports_csv_for_the_chosen_excel(world: World, db: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    from dialer.db import close_db, init_db
+
+    await close_db()  # the command opens the database itself, in its own event loop
+    monkeypatch.setenv("DIALER_DB_URL", db)
+    out = tmp_path / "agents.csv"
+    args = build_parser().parse_args(["stats", "export", "--report", "agents", "--from", "2026-03-02", "--to",
+                                      "2026-03-03", "--output", str(out), "--delimiter", "semicolon"])
+    assert await asyncio.to_thread(run_stats_command, args) == 0
+    rows = _rows(out.read_bytes(), ";")
+    assert rows[0][:2] == ["agent_id", "agent"] and any("," in value for row in rows[1:] for value in row)
+    calls = tmp_path / "calls.csv"
+    args = build_parser().parse_args(["stats", "export", "--report", "calls", "--from", "2026-03-02", "--to",
+                                      "2026-03-03", "--output", str(calls), "--delimiter", "tab"])
+    assert await asyncio.to_thread(run_stats_command, args) == 0
+    assert _rows(calls.read_bytes(), "\t")[0][:3] == ["id", "started", "campaign"]
+    args.delimiter = "pipe"
+    assert await asyncio.to_thread(run_stats_command, args) == 2 and "unknown CSV delimiter" in capsys.readouterr().err
+    await init_db(db)
