@@ -161,7 +161,9 @@ async def choose_mapping(shape: FileShape, options: ImportOptions, phones: Phone
             raise ImportRefused(
                 f"No column looks like a phone number. Map one by hand (columns: {', '.join(shape.labels)}).",
                 "mapping") from None
-        raise ImportRefused(f"The {source} does not fit this file: {exc}", "mapping") from None
+        # "The given does not fit" read as if a word were missing: say whose mapping it is.
+        whose = "mapping you chose" if source == "given" else source
+        raise ImportRefused(f"The {whose} does not fit this file: {exc}", "mapping") from None
 
 
 async def make_plan(path: Path, options: ImportOptions) -> Plan:
