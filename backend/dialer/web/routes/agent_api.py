@@ -7,8 +7,7 @@ what is allowed when (its refusals come back as 409 with the engine's message).
 
 from __future__ import annotations
 
-import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from starlette.requests import Request
@@ -228,15 +227,15 @@ async def extension_token(request: Request) -> Response:
     username = str(body.get("username", ""))[:64].strip()
     password = str(body.get("password", ""))
     throttle = request.app.state.login_throttle
-    ip, now = client_ip(request), time.monotonic()
-    wait = throttle.retry_after(username, ip, now)
+    ip, now = client_ip(request), datetime.now(timezone.utc)
+    wait = await throttle.retry_after(username, ip, now)
     if wait > 0:
         raise ApiError(429, "Too many failed logins; try again later.", headers={"Retry-After": str(int(wait) + 1)})
     user = await check_login(username, password) if username and password else None
     if user is None:
-        throttle.record_failure(username, ip, now)
+        await throttle.record_failure(username, ip, now)
         raise ApiError(401, "Wrong user name or password.")
-    throttle.record_success(username)
+    await throttle.record_success(username)
     agent = await agent_of(user)
     issued = await issue_token(user, [AGENT_SCOPE], name="browser extension", ttl=timedelta(hours=TOKEN_HOURS))
     return JSONResponse({"token": issued.secret,

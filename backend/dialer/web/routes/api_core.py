@@ -39,7 +39,7 @@ def _token_json(t: ApiToken) -> dict[str, Any]:
             "revoked": t.revoked_at is not None}
 
 
-@guard()
+@guard(any_token=True)
 async def me(request: Request) -> Response:
     p = request.state.principal
     u = p.user
@@ -49,12 +49,10 @@ async def me(request: Request) -> Response:
                          "scopes": p.token.scopes if p.token else None})
 
 
-@guard()
+@guard()  # a session only: a token can never mint tokens
 async def create_token(request: Request) -> Response:
     """A session user (e.g. the agent panel handing a token to the extension) gets a token."""
-    p = request.state.principal
-    if p.token is not None:
-        raise ApiError(403, "Tokens are issued to a logged-in session, not to another token.")
+    p = request.state.principal  # a session: the guard refuses tokens here
     body = await json_object(request)
     scopes = body.get("scopes")
     if not isinstance(scopes, list) or not scopes or not all(isinstance(s, str) for s in scopes):

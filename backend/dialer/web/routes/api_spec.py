@@ -1,7 +1,9 @@
-"""The OpenAPI 3 description of /api/v1 for the customer's IS, written by hand next to the routes.
+"""The OpenAPI 3 description of /api/v1, written by hand next to the routes: the information
+system's API here, the agent panel's and the extension's API (and tokens) in `api_spec_agent`.
 
 `tests/web/test_api_schema.py` checks it against the routes (every documented operation exists,
-every API route is documented) and schemathesis runs it against the served app.
+every API route is documented) and `tests/web/test_api_schemathesis.py` runs it against a served
+app: no 5xx, every answer as documented, and no request the document calls valid refused.
 """
 
 from __future__ import annotations
@@ -10,60 +12,50 @@ from typing import Any
 
 from dialer import __version__
 from dialer.models.enums import CallDirection, CallOutcome, CampaignMode, CampaignStatus, ContactStatus
-
-MAX_ID = 2**31 - 1
-J = "application/json"
-
-
-def ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def s(kind: str, **kw: Any) -> dict[str, Any]:
-    return {"type": kind, **kw}
-
-
-def nullable(kind: str, **kw: Any) -> dict[str, Any]:
-    return {"type": kind, "nullable": True, **kw}
-
-
-TIME = nullable("string", format="date-time")
-ID = s("integer", minimum=1, maximum=MAX_ID)
-TEXT = lambda n: s("string", maxLength=n)  # noqa: E731 - a one-line schema maker
-
-
-def obj(props: dict[str, Any], required: tuple[str, ...] = (), closed: bool = True) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": props}
-    if required:
-        schema["required"] = list(required)
-    if closed:
-        schema["additionalProperties"] = False
-    return schema
-
-
-def page(item: str) -> dict[str, Any]:
-    return obj({"items": s("array", items=ref(item)), "total": s("integer"), "limit": s("integer"),
-                "offset": s("integer")}, ("items", "total", "limit", "offset"), closed=False)
-
+from dialer.web.routes.api_spec_agent import AGENT_PATHS, AGENT_SCHEMAS
+from dialer.web.routes.openapi_parts import (
+    ID,
+    J,
+    PHONE_FORMAT,
+    REGION_DOC,
+    REGIONS,
+    SECURITY_SCHEMES,
+    TIME,
+    ZONE_FORMAT,
+    nullable,
+    obj,
+    op,
+    page,
+    path_param,
+    phone,
+    q,
+    ref,
+    region,
+    s,
+    text,
+)
 
 # Optional fields accept null as "empty" (what a missing field means too).
-REGION = nullable("string", pattern="^[A-Za-z]{2}$", description="ISO 3166 country for national numbers, e.g. CZ.")
+REGION = nullable("string", enum=[*REGIONS, None], description=REGION_DOC)
+# Custom fields: at most 20,000 characters of JSON on the server; the document keeps well inside.
+CUSTOM_FIELDS = nullable("object", maxProperties=20, description="Shown on the agent's card.",
+                         additionalProperties={"oneOf": [text(500), s("number"), s("boolean")]})
 CONTACT_IN = {
-    "phone": s("string", minLength=1, maxLength=40, description="As people write it; national numbers need a region.",
-               example="+420601234565"),
+    "phone": phone(description="E.164, or national with `region`.", example="+420601234565"),
     "region": REGION,
-    "alt_phones": nullable("array", items=TEXT(40), maxItems=100),
+    "alt_phones": nullable("array", items=phone(), maxItems=100),
     "name": nullable("string", maxLength=200), "external_id": nullable("string", maxLength=128),
-    "custom_fields": nullable("object", description="Shown on the agent's card."),
-    "timezone": nullable("string", maxLength=64, description="IANA name; empty: derived from the number."),
-    "caller_id": nullable("string", maxLength=32),
+    "custom_fields": CUSTOM_FIELDS,
+    "timezone": nullable("string", format=ZONE_FORMAT, maxLength=64,
+                         description="IANA name; empty: derived from the number."),
+    "caller_id": nullable("string", format=PHONE_FORMAT, maxLength=32),
     "max_attempts": nullable("integer", minimum=1, maximum=1000),
 }
-CONTACT_PATCH = {**CONTACT_IN, "phone": s("string", minLength=1, maxLength=40),
+CONTACT_PATCH = {**CONTACT_IN,
                  "status": nullable("string", enum=[c.value for c in ContactStatus if c is not ContactStatus.LEASED]
                                     + [None]),
-                 "caller_id_pool": nullable("integer", minimum=1, maximum=MAX_ID),
-                 "dial_profile": nullable("integer", minimum=1, maximum=MAX_ID)}
+                 "caller_id_pool": nullable("integer", minimum=1, maximum=ID["maximum"]),
+                 "dial_profile": nullable("integer", minimum=1, maximum=ID["maximum"])}
 
 SCHEMAS: dict[str, Any] = {
     "Error": obj({"error": s("string"), "status": s("integer"), "field": s("string"),
@@ -89,10 +81,10 @@ SCHEMAS: dict[str, Any] = {
     "ContactList": obj({"id": s("integer"), "name": s("string"), "category": s("string"),
                         "team_id": nullable("integer")}, ("id", "name"), closed=False),
     "ContactListPage": page("ContactList"),
-    "DncIn": obj({"phone": s("string", minLength=1, maxLength=40), "region": REGION,
-                  "campaign_id": nullable("integer", minimum=1, maximum=MAX_ID,
+    "DncIn": obj({"phone": phone(), "region": REGION,
+                  "campaign_id": nullable("integer", minimum=1, maximum=ID["maximum"],
                                           description="Only this campaign; null: everywhere."),
-                  "reason": TEXT(200), "expires_at": TIME}, ("phone",)),
+                  "reason": text(200), "expires_at": TIME}, ("phone",)),
     "DncEntry": obj({"id": s("integer"), "phone": s("string"), "campaign_id": nullable("integer"),
                      "reason": s("string"), "added_at": TIME, "expires_at": TIME}, ("id", "phone"), closed=False),
     "DncEntries": obj({"items": s("array", items=ref("DncEntry"))}, ("items",), closed=False),
@@ -145,50 +137,47 @@ SCHEMAS: dict[str, Any] = {
                   ("status", "database"), closed=False),
 }
 
-ERRORS = {"400": "The body is not a JSON object.", "401": "No valid bearer token.",
-          "403": "The token lacks the scope, or the role may not do this.", "404": "Not found (or another team's).",
-          "409": "Conflicts with the current state (a duplicate phone, a campaign in the wrong status).",
-          "413": "The upload is larger than the import limit.",
-          "415": "Send the CSV as multipart/form-data (field `file`) or as a text/csv body.",
-          "422": "A field is invalid; `field` names it."}
+def _report_export() -> dict[str, Any]:
+    from dialer.stats.csv_format import FORMATS
+    from dialer.stats.reports import REPORTS
 
-
-def op(summary: str, scope: str, ok: tuple[str, str, str | None], *, params: list[dict] | None = None,
-       body: str | None = None, errors: str = "401 403 422", description: str = "",
-       tag: str = "") -> dict[str, Any]:
-    code, what, schema = ok
-    responses: dict[str, Any] = {code: {"description": what}}
-    if schema:
-        responses[code]["content"] = {J: {"schema": ref(schema)}}
-    for c in errors.split():
-        responses[c] = {"description": ERRORS[c], "content": {J: {"schema": ref("Error")}}}
-    operation: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": responses,
-                                 "description": (description + f"\n\nScope: `{scope}`.").strip(),
-                                 "security": [{"bearer": []}]}
-    if params:
-        operation["parameters"] = params
-    if body:
-        operation["requestBody"] = {"required": True, "content": {J: {"schema": ref(body)}}}
+    operation = op("A statistics report as a file", "stats:read", ("200", "The report", None), tag="Statistics",
+                   errors="400 401 403 422",
+                   description="The same reports as the Reports page, for the token's user (supervisors: "
+                               "their team). Dates are the user's local days; `to` is exclusive.",
+                   params=[q("report", s("string", enum=list(REPORTS))),
+                           q("format", s("string", enum=["csv", "xlsx"])),
+                           q("from", s("string", format="date"), "First day (default: a week ago)."),
+                           q("to", s("string", format="date"), "The day after the last (default: tomorrow)."),
+                           q("tz", s("string", maxLength=64), "IANA time zone of the days (default: the user's)."),
+                           q("delimiter", s("string", enum=sorted(FORMATS)),
+                             "CSV for Excel: comma, or semicolon with decimal commas (default: by Accept-Language)."),
+                           q("campaign", ID), q("team", ID), q("agent", ID)])
+    operation["responses"]["200"]["content"] = {
+        "text/csv": {"schema": s("string")},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": s("string", format="binary")}}
     return operation
 
 
 def _import_upload() -> dict[str, Any]:
     options = [
-        q("region", s("string", pattern="^[A-Za-z]{2}$"), "Country for national numbers (default CZ)."),
-        q("mapping", s("string", maxLength=2000), "A saved mapping's name, or COLUMN=FIELD pairs, comma-separated."),
-        q("encoding", s("string", maxLength=32), "Override the detected encoding."),
-        q("delimiter", s("string", maxLength=4), "Override the detected delimiter."),
-        q("caller_id", s("string", maxLength=40), "Default caller ID of the imported contacts."),
-        q("caller_id_pool", s("string", maxLength=100), "Default caller-ID pool (name)."),
-        q("dial_profile", s("string", maxLength=100), "Default dial profile (name)."),
+        q("region", region(), "Country for national numbers (default CZ)."),
+        q("mapping", text(2000), "A saved mapping's name, or COLUMN=FIELD pairs, comma-separated."),
+        q("encoding", text(32), "Override the detected encoding."),
+        q("delimiter", text(4), "Override the detected delimiter."),
+        q("caller_id", s("string", format=PHONE_FORMAT, maxLength=40), "Default caller ID of the imported contacts."),
+        q("caller_id_pool", text(100), "Default caller-ID pool (its name or id)."),
+        q("dial_profile", text(100), "Default dial profile (its name or id)."),
         q("wait", s("string", enum=["true", "false"]), "true: answer when the import has finished."),
-        q("filename", s("string", maxLength=255), "The file's name, for a text/csv body."),
+        q("filename", text(255), "The file's name, for a text/csv body."),
     ]
     operation = op("Import a CSV file into the list", CW, ("202", "The import started (200 with wait=true)",
                                                            "ImportJob"),
                    params=[path_param("list_id"), *options], errors="401 403 404 413 415 422", tag="Contacts",
                    description="Streams the file; bad rows are reported with their line numbers, good rows "
-                               "imported. Admins only. Poll the `status_url` it returns.")
+                               "imported. Admins only. Poll the `status_url` it returns. A file without a "
+                               "phone column, an encoding that is not the file's, or a pool, profile or "
+                               "mapping that does not exist is a 422 naming the option.")
     operation["responses"]["200"] = {"description": "The import finished (wait=true)",
                                      "content": {J: {"schema": ref("ImportJob")}}}
     operation["requestBody"] = {"required": True, "content": {
@@ -197,18 +186,10 @@ def _import_upload() -> dict[str, Any]:
     return operation
 
 
-def path_param(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": ID}
-
-
-def q(name: str, schema: dict[str, Any], description: str = "", required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
-
-
 PAGING = [q("limit", s("integer", minimum=1, maximum=1000, default=100)),
           q("offset", s("integer", minimum=0, maximum=10**9, default=0))]
-PHONE_Q = [q("phone", s("string", minLength=1, maxLength=40), "The number, as written.", required=True),
-           q("region", s("string", pattern="^[A-Za-z]{2}$"), "Country of a national number."),
+PHONE_Q = [q("phone", phone(), "The number, as written.", required=True),
+           q("region", region(), "Country of a national number."),
            q("campaign_id", ID, "The campaign of a campaign-only entry; absent: the global entry.")]
 C, CW, CALLS, CR, CC = "contacts:read", "contacts:write", "calls:read", "campaigns:read", "campaigns:control"
 
@@ -242,8 +223,7 @@ PATHS: dict[str, Any] = {
                                            errors="401 403 404", tag="Contacts")},
     "/api/v1/contacts": {"get": op(
         "Find contacts", C, ("200", "A page of contacts, newest first", "ContactPage"), tag="Contacts",
-        params=[q("list_id", ID), q("external_id", TEXT(128)), q("phone", s("string", minLength=1, maxLength=40)),
-                q("region", s("string", pattern="^[A-Za-z]{2}$")),
+        params=[q("list_id", ID), q("external_id", text(128)), q("phone", phone()), q("region", region()),
                 q("status", s("string", enum=[c.value for c in ContactStatus])),
                 q("updated_since", s("string", format="date-time")), *PAGING])},
     "/api/v1/contacts/{contact_id}": {
@@ -259,9 +239,10 @@ PATHS: dict[str, Any] = {
     "/api/v1/dnc": {
         "get": op("Is a number on the do-not-call list", C, ("200", "The matching entries", "DncEntries"),
                   params=PHONE_Q, tag="Do not call"),
-        "post": op("Add a number to the do-not-call list", CW, ("201", "Added (200: it was already there)", "DncEntry"),
+        "post": op("Add a number to the do-not-call list", CW, ("201", "Added", "DncEntry"),
                    body="DncIn", errors="400 401 403 422", tag="Do not call",
-                   description="A global entry also marks the number's pending contacts dnc."),
+                   description="A global entry also marks the number's pending contacts dnc. 200 when the "
+                               "number was already there (the entry is answered as it is)."),
         "delete": op("Remove a number from the do-not-call list", CW, ("200", "Removed", "DncRemoved"),
                      params=PHONE_Q, errors="401 403 404 422", tag="Do not call"),
     },
@@ -269,11 +250,12 @@ PATHS: dict[str, Any] = {
         "Call attempts and their results", CALLS, ("200", "A page of calls, newest first", "CallPage"), tag="Calls",
         params=[q("since", s("string", format="date-time"), "Started at or after."),
                 q("until", s("string", format="date-time"), "Started before."), q("campaign_id", ID),
-                q("external_id", TEXT(128), "The contact's id in your IS."),
+                q("external_id", text(128), "The contact's id in your IS."),
                 q("outcome", s("string", enum=[o.value for o in CallOutcome])),
                 q("direction", s("string", enum=[d.value for d in CallDirection])), *PAGING])},
     "/api/v1/calls/{call_id}": {"get": op("One call with its events", CALLS, ("200", "The call", "Call"),
                                           params=[path_param("call_id")], errors="401 403 404", tag="Calls")},
+    "/api/v1/reports/export": {"get": _report_export()},
     "/api/v1/campaigns": {"get": op("Campaigns", CR, ("200", "A page of campaigns", "CampaignPage"), params=PAGING,
                                     tag="Campaigns", description="Supervisors see their team's campaigns.")},
     "/api/v1/campaigns/{campaign_id}": {"get": op(
@@ -295,12 +277,13 @@ def openapi() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Dialer API", "version": __version__,
-                 "description": "JSON API for your information system: push contacts, read call results, "
-                                "control campaigns. Authenticate with `Authorization: Bearer dlr_…` (tokens are "
-                                "made on *My account*); each operation names the scope it needs. Errors are "
-                                "JSON: `{\"error\": …, \"status\": …, \"field\": …}`."},
+                 "description": "JSON API for your information system (push contacts, read call results, "
+                                "control campaigns) and for the agent panel and browser extension. "
+                                "Authenticate with `Authorization: Bearer dlr_…` (tokens are made on *My "
+                                "account*); each operation names the scope it needs. Errors are JSON: "
+                                "`{\"error\": …, \"status\": …, \"field\": …}`. Text never holds a NUL "
+                                "character (U+0000): a request with one is refused with 422."},
         "servers": [{"url": "/"}],
-        "paths": PATHS,
-        "components": {"schemas": SCHEMAS,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "paths": {**PATHS, **AGENT_PATHS},
+        "components": {"schemas": {**SCHEMAS, **AGENT_SCHEMAS}, "securitySchemes": SECURITY_SCHEMES},
     }

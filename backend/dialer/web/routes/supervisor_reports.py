@@ -77,4 +77,6 @@ async def export_report(request: Request) -> Response:
 routes = [
     Route("/reports", reports_page, methods=["GET"]),
     Route("/reports/export", export_report, methods=["GET"]),
+    # The same export for an information system's token (scope stats:read): tokens act on /api only.
+    Route("/api/v1/reports/export", export_report, methods=["GET"]),
 ]
