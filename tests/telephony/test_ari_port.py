@@ -22,6 +22,7 @@ from dialer.telephony.port import (
     MachineDetected,
     MachineVerdict,
     NotConnected,
+    OriginateRefused,
     OriginateRequest,
     PortConnected,
     TelephonyEvent,
@@ -154,3 +155,46 @@ async def test_refuses_to_originate_while_the_socket_is_down(world) -> None:
         await asyncio.sleep(0.01)
     with pytest.raises(NotConnected):
         await dial(port, "5550000018")
+
+
+async def test_a_stopping_asterisk_refuses_originates_and_says_why(world) -> None:
+    # shutdown-rest-errors.jsonl: 500 "Allocation failed" while calls go on, then 503 pages.
+    fake, port, rec = world
+    stayer = await dial(port, "5550000018")
+    await rec.wait_for(LegAnswered, stayer)
+    stopping = asyncio.create_task(fake.stop_gracefully())
+    for _ in range(200):
+        if fake.pbx.shutting_down:
+            break
+        await asyncio.sleep(0.01)
+    with pytest.raises(OriginateRefused, match="^500 Allocation failed$"):
+        await dial(port, "5550000018")
+    await port.hangup(stayer)
+    for _ in range(200):
+        if fake.pbx.http_unavailable:
+            break
+        await asyncio.sleep(0.005)
+    with pytest.raises(OriginateRefused, match="^503 Shutdown in progress$"):
+        await dial(port, "5550000018")
+    await asyncio.wait_for(stopping, 10)
+
+
+async def test_an_originate_that_gets_no_answer_is_refused_and_its_leg_hung_up(world, monkeypatch) -> None:
+    # The request may have reached Asterisk: the leg must not ring somebody counted as not called.
+    from dialer.ari.errors import AriTimeout
+
+    _, port, _ = world
+    hung_up = []
+
+    async def no_answer(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AriTimeout("POST /channels: no answer within the timeout")
+
+    async def hangup(leg_id, **kwargs):  # type: ignore[no-untyped-def]
+        hung_up.append(leg_id)
+
+    monkeypatch.setattr(port.client.channels, "originate", no_answer)
+    monkeypatch.setattr(port.client.channels, "hangup", hangup)
+    with pytest.raises(OriginateRefused, match="no answer in time"):
+        leg_id = leg()
+        await port.originate(OriginateRequest(leg_id, LegKind.CUSTOMER, "Local/5550000018@customers"))
+    assert hung_up == [leg_id]

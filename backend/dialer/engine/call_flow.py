@@ -22,7 +22,7 @@ from dialer.models.enums import AgentState, CallOutcome, ContactStatus, NoAgentA
 from dialer.pacing.limits import release_after_s
 from dialer.scheduling.retry import AttemptResult, ContactState, reschedule
 from dialer.telephony.port import FailReason, LegAnswered, LegFailed, LegHungUp, LegKind, LegRinging, \
-    MachineDetected, MachineVerdict, OriginateRequest
+    MachineDetected, MachineVerdict, NotConnected, OriginateRefused, OriginateRequest
 
 log = logging.getLogger(__name__)
 
@@ -159,19 +159,49 @@ class CallFlow:
         return call
 
     async def originate(self, call: CustomerCall, ring_timeout_s: float) -> Exception | None:
-        """Dial the customer leg; when the PBX refuses, the call's record ends at once and the
-        refusal is returned. A refused call never rang: it is *cancelled* (the dial profile's
-        interval for cancelled calls applies), whichever path dialed it."""
+        """Dial the customer leg; when it fails, the call ends at once and the error is returned.
+
+        Asterisk refusing the call (5xx, no answer, connection lost: `OriginateRefused`, or its
+        socket down: `NotConnected`) is not an attempt on the contact: nothing rang, so the
+        attempt is dropped and the contact goes back to the queue with its attempts as they
+        were (while Asterisk shut down, such refusals marked contacts exhausted). Any other
+        error is a *cancelled* attempt (the dial profile's interval for cancelled calls
+        applies), whichever path dialed it."""
         try:
             await self.s.port.originate(OriginateRequest(call.call_id, LegKind.CUSTOMER,
                                                          self.s.endpoint_for(call.phone),
                                                          caller_id=call.caller_id, timeout_s=ring_timeout_s))
+        except (OriginateRefused, NotConnected) as exc:
+            now = self.s.clock()
+            self.s.refusals.refused(str(exc), now)
+            call.outcome = CallOutcome.CANCELLED
+            call.cause, call.cause_text = 0, f"not dialed: Asterisk refused the call ({exc})"[:100]
+            self._end(call, now, dialed=False)
+            return exc
         except Exception as exc:
             call.outcome = CallOutcome.CANCELLED
             call.cause, call.cause_text = 0, f"not dialed: {exc}"[:100]
             self.on_failed_locally(call, self.s.clock())
             return exc
+        self.s.refusals.accepted()
         return None
+
+    def give_back(self, prepared: PreparedCall, campaign_id: int, at: datetime, reason: str) -> None:
+        """A prepared call that will not be dialed now (Asterisk refuses calls): its attempt row
+        goes, the contact is due again at once with the attempts it had."""
+        self._undialed(prepared.attempt_id, prepared.contact_id, prepared.attempt_no, at,
+                       campaign_id=campaign_id, channel_id=prepared.leg_id, phone=prepared.phone,
+                       reason=reason)
+
+    def _undialed(self, attempt_id: int, contact_id: int, attempt_no: int, at: datetime, *,
+                  campaign_id: int | None, channel_id: str, phone: str, reason: str,
+                  agent_id: int | None = None) -> None:
+        self.s.writer.drop_attempt(attempt_id)
+        self.s.writer.event(at, "not_dialed", campaign_id=campaign_id, agent_id=agent_id, channel_id=channel_id,
+                            contact_id=contact_id or None, phone=phone, reason=reason)
+        if contact_id:
+            self.s.writer.contact(contact_id, status=ContactStatus.PENDING, next_attempt_at=at,
+                                  attempts=max(0, attempt_no - 1), lease_owner=None, lease_expires_at=None)
 
     def release_ringing(self, rt: CampaignRuntime, count: int, now: datetime) -> int:
         """Hang up the `count` longest-ringing unanswered calls of the campaign that have rung the
@@ -431,7 +461,9 @@ class CallFlow:
 
     # -- the end of an attempt ---------------------------------------------------------------
 
-    def _end(self, call: CustomerCall, at: datetime) -> None:
+    def _end(self, call: CustomerCall, at: datetime, *, dialed: bool = True) -> None:
+        """The call is over. `dialed=False`: the PBX never took it, so it is no attempt (no
+        record, nothing learned, the contact back as it was); the agents are freed as usual."""
         if not call.live:
             return
         previous = call.state
@@ -441,7 +473,7 @@ class CallFlow:
         rt = self.s.campaigns.get(call.campaign_id)
         outcome = call.outcome or CallOutcome.FAILED
         person = call.answered_at is not None and outcome is not CallOutcome.MACHINE
-        if rt is not None:
+        if rt is not None and dialed:
             rt.on_attempt_finished(call, answered_by_person=person)
             if person and previous is CallState.WAITING and not call.abandon_counted:
                 call.abandon_counted = True  # hung up before an agent came, within the 2 s
@@ -455,15 +487,20 @@ class CallFlow:
             fields["talk_s"] = talk
             if rt is not None:
                 rt.on_talk(talk)
-        self.s.writer.attempt(call.attempt_id, **fields)
-        self.s.writer.event(at, "ended", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
-                            agent_id=call.agent_id, channel_id=call.call_id, outcome=outcome.value,
-                            cause=call.cause, cause_text=call.cause_text)
+        if dialed:
+            self.s.writer.attempt(call.attempt_id, **fields)
+            self.s.writer.event(at, "ended", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                                agent_id=call.agent_id, channel_id=call.call_id, outcome=outcome.value,
+                                cause=call.cause, cause_text=call.cause_text)
+        else:
+            self._undialed(call.attempt_id, call.contact_id, call.attempt_no, at, campaign_id=call.campaign_id,
+                           agent_id=call.agent_id, channel_id=call.call_id, phone=call.phone,
+                           reason=call.cause_text)
         self.s.publish_call(call)
         self.s.webhook("call.ended", call, outcome=outcome.value, hangup_cause=call.cause,
                        hangup_cause_text=call.cause_text, ended_at=at.isoformat(),
                        answered_at=call.answered_at.isoformat() if call.answered_at else None,
-                       talk_s=talk, amd=call.amd_status or None)
+                       talk_s=talk, amd=call.amd_status or None, dialed=dialed)
         agent = self.s.agents.get(call.agent_id) if call.agent_id else None
         if agent is not None and agent.per_call and agent.call_id == call.call_id:
             self._spawn(self._release_agent_phone(agent))
@@ -477,8 +514,9 @@ class CallFlow:
             self.s.publish({"type": "call.ended", "call_id": call.call_id, "agent_id": agent.agent_id,
                             "attempt_id": call.attempt_id, "at": at.isoformat()}, f"agent:{agent.agent_id}")
         else:
-            # Nobody will set a disposition: reschedule now.
-            self.reschedule_contact(call, AttemptResult(outcome, call.cause), at)
+            # Nobody will set a disposition: reschedule now (an undialed call's contact is back).
+            if dialed:
+                self.reschedule_contact(call, AttemptResult(outcome, call.cause), at)
             self.s.calls.pop(call.call_id, None)
             reserved = self.s.agents.get(call.reserved_agent_id) if call.reserved_agent_id else None
             if reserved is not None and reserved.state is AgentState.RESERVED:

@@ -41,6 +41,8 @@ from dialer.telephony.port import (
     LegHungUp,
     LegRinging,
     MachineDetected,
+    NotConnected,
+    OriginateRefused,
     PlaybackFinished,
     PortConnected,
     PortDisconnected,
@@ -223,6 +225,8 @@ class Engine:
             reasons.append("the campaign is paused")
         if not self.s.port.connected:
             reasons.append("Asterisk is not connected")
+        elif self.s.refusals.holding(now):
+            reasons.append(self.s.refusals.text(now))
         task = self._launching.get(rt.campaign_id)
         if reasons or (task is not None and not task.done()):
             rt.not_dialing = reasons or rt.not_dialing
@@ -242,9 +246,13 @@ class Engine:
         rt.not_dialing = [text] if text else []
         if rt.contacts_exhausted:
             rt.not_dialing.append("no contact is due now (all done, exhausted, or outside calling hours)")
+        if self.s.refusals.probing:
+            rt.not_dialing.insert(0, self.s.refusals.text(now))
         if decision.calls > 0:
+            # After a refusal, one call at a time until Asterisk takes one again.
+            count = 1 if self.s.refusals.probing else decision.calls
             self._launching[rt.campaign_id] = asyncio.create_task(
-                self._launch(rt, decision.calls, decision.launch_spacing_s), name=f"launch-{rt.campaign_id}")
+                self._launch(rt, count, decision.launch_spacing_s), name=f"launch-{rt.campaign_id}")
         self.s.publish(rt.status_event(now, snapshot), *rt.topics())
 
     async def _launch(self, rt: CampaignRuntime, count: int, spacing: float) -> None:
@@ -255,7 +263,12 @@ class Engine:
             log.exception("preparing calls for campaign %s failed", rt.config.name)
             return
         rt.contacts_exhausted = feed.leased == 0
+        refused: Exception | None = None
         for i, prepared in enumerate(feed.calls):
+            if refused is not None:
+                # Asterisk refused the last one: the rest go back undialed, no attempt spent.
+                self.calls.give_back(prepared, rt.campaign_id, self.s.clock(), f"Asterisk refused calls ({refused})")
+                continue
             if i and spacing > 0:
                 await asyncio.sleep(spacing)  # no burst of originates in one millisecond
             if self._stopping:
@@ -268,7 +281,9 @@ class Engine:
                 call.cause_text = "not dialed: the campaign was paused or stopped before this call was dialed"
                 self.calls.on_failed_locally(call, self.s.clock())
                 continue
-            await self.calls.originate(call, rt.config.ring_timeout_s)
+            failure = await self.calls.originate(call, rt.config.ring_timeout_s)
+            if isinstance(failure, (OriginateRefused, NotConnected)):
+                refused = failure
 
     # -- events from the PBX -----------------------------------------------------------------
 
@@ -302,6 +317,7 @@ class Engine:
             log.info("inbound call to %s from %s handed back to the dialplan", event.did, event.caller)
             await self.s.port.hand_back(event.leg_id)
         elif isinstance(event, PortConnected):
+            self.s.refusals.reconnected()
             await self._reconcile(event)
         elif isinstance(event, PortDisconnected):
             log.warning("Asterisk disconnected (%s): no new calls until it is back", event.reason)

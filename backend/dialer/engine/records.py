@@ -30,9 +30,11 @@ class _Batch:
     events: list[CallEvent] = field(default_factory=list)
     states: list[AgentStateChange] = field(default_factory=list)
     contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    dropped: set[int] = field(default_factory=set)  # attempts that never were: rows to delete
 
     def __len__(self) -> int:
-        return len(self.attempts) + len(self.events) + len(self.states) + len(self.contacts)
+        return (len(self.attempts) + len(self.events) + len(self.states) + len(self.contacts)
+                + len(self.dropped))
 
 
 async def _close_and_chain(states: list[AgentStateChange]) -> None:
@@ -82,6 +84,16 @@ class RecordWriter:
 
     def contact(self, contact_id: int, **fields: Any) -> None:
         self._batch.contacts.setdefault(contact_id, {}).update(fields)
+        self._maybe_wake()
+
+    def drop_attempt(self, attempt_id: int) -> None:
+        """The attempt never was (the PBX refused the originate): its row goes, and events
+        that named it stay in the record without it."""
+        self._batch.attempts.pop(attempt_id, None)
+        for event in self._batch.events:
+            if event.attempt_id == attempt_id:
+                event.attempt_id = None
+        self._batch.dropped.add(attempt_id)
         self._maybe_wake()
 
     def _maybe_wake(self) -> None:
@@ -135,6 +147,9 @@ class RecordWriter:
                     if batch.states:
                         await _close_and_chain(batch.states)
                         await AgentStateChange.bulk_create(batch.states)
+                    if batch.dropped:
+                        await CallEvent.filter(attempt_id__in=batch.dropped).update(attempt_id=None)
+                        await CallAttempt.filter(id__in=batch.dropped).delete()
             except BaseException:  # also a cancel: the records go back, to be written later
                 self._restore(batch)
                 raise
@@ -149,4 +164,7 @@ class RecordWriter:
             failed.contacts.setdefault(contact_id, {}).update(fields)
         failed.events.extend(newer.events)
         failed.states.extend(newer.states)
+        failed.dropped |= newer.dropped
+        for attempt_id in failed.dropped:
+            failed.attempts.pop(attempt_id, None)
         self._batch = failed

@@ -13,6 +13,7 @@ from dialer.engine.calls import CustomerCall
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.engine.notifier import Notifier
 from dialer.engine.records import RecordWriter
+from dialer.engine.refusals import Refusals
 from dialer.hub import MemoryHub
 from dialer.telephony.port import TelephonyPort
 
@@ -37,6 +38,7 @@ class EngineState:
     waiting: list[str] = field(default_factory=list)  # answered customers, in answer order
     playbacks: dict[str, str] = field(default_factory=dict)  # abandon-message playback -> call id
     notifier: Notifier = field(default_factory=Notifier)
+    refusals: Refusals = field(default_factory=Refusals)  # Asterisk refusing originates
 
     def webhook(self, event: str, call: CustomerCall, **extra: object) -> None:
         """Tell the customer's IS about a call (queued; see engine.notifier)."""

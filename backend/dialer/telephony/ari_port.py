@@ -11,12 +11,21 @@ StasisStart args `[amd, STATUS, CAUSE]`; a 404 on hang-up is the callee having j
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
 from dialer.ari.client import AriClient
-from dialer.ari.errors import BadRequest, NotConnected as AriNotConnected, NotFound, UnprocessableEntity
+from dialer.ari.errors import (
+    AriConnectionError,
+    AriTimeout,
+    BadRequest,
+    NotConnected as AriNotConnected,
+    NotFound,
+    ServerError,
+    UnprocessableEntity,
+)
 from dialer.ari.events import (
     ChannelDestroyed,
     ChannelStateChange,
@@ -37,6 +46,7 @@ from dialer.telephony.port import (
     MachineDetected,
     MachineVerdict,
     NotConnected,
+    OriginateRefused,
     OriginateRequest,
     PlaybackFinished,
     PortConnected,
@@ -103,9 +113,27 @@ class AriPort:
         except AriNotConnected:
             self._legs.pop(request.leg_id, None)
             raise NotConnected("Asterisk's event socket is down") from None
+        except ServerError as exc:
+            # 500 "Allocation failed" while Asterisk shuts down (or for an unknown channel
+            # technology), 503 in its last second: no channel was made.
+            self._legs.pop(request.leg_id, None)
+            raise OriginateRefused(f"{exc.status} {_short(exc.message)}") from None
+        except AriConnectionError as exc:
+            # No answer, or the connection broke: Asterisk may have made the channel all the
+            # same. Hang it up, so that nobody is called whom the dialer counts as not called.
+            self._legs.pop(request.leg_id, None)
+            await self._hang_up_quietly(request.leg_id)
+            what = "no answer in time" if isinstance(exc, AriTimeout) else "connection failed"
+            raise OriginateRefused(what) from None
         except Exception:
             self._legs.pop(request.leg_id, None)
             raise
+
+    async def _hang_up_quietly(self, leg_id: str) -> None:
+        try:
+            await self.client.channels.hangup(leg_id, missing_ok=True)
+        except Exception as exc:  # noqa: BLE001 - Asterisk is in trouble: say so, go on
+            log.warning("could not hang up %s after a failed originate: %s", leg_id, exc)
 
     async def hangup(self, leg_id: str, reason: str = "normal") -> None:
         leg = self._legs.get(leg_id)
@@ -270,3 +298,12 @@ class AriPort:
 
     async def _on_disconnected(self) -> None:
         await self._emit(PortDisconnected(self._clock(), "ARI websocket closed"))
+
+
+def _short(message: str) -> str:
+    """Asterisk's error text, or the title of the HTML page its HTTP server sends in its last
+    second ("503 Service Unavailable ... Shutdown in progress")."""
+    if message.lstrip().startswith("<"):
+        match = re.search(r"<p>([^<]+)</p>", message) or re.search(r"<title>([^<]+)</title>", message)
+        return match.group(1).strip() if match else "error page"
+    return message[:80]

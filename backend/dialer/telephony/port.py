@@ -139,6 +139,12 @@ class NotConnected(Exception):
     """The PBX is not reachable now; nothing was sent. Originating then would lose the call."""
 
 
+class OriginateRefused(Exception):
+    """The PBX did not take the call: it refused (5xx: shutting down, out of resources), did
+    not answer in time, or the connection broke. Nothing rang: not an attempt on the callee.
+    The message says why in a few words ("500 Allocation failed", "no answer within 10 s")."""
+
+
 class TelephonyPort(Protocol):
     @property
     def connected(self) -> bool: ...
@@ -146,7 +152,8 @@ class TelephonyPort(Protocol):
     def subscribe(self, sink: EventSink) -> None:
         """The one consumer of events; called in order, one at a time."""
 
-    async def originate(self, request: OriginateRequest) -> None: ...
+    async def originate(self, request: OriginateRequest) -> None:
+        """Place the call; NotConnected / OriginateRefused when the PBX never took it."""
 
     async def hangup(self, leg_id: str, reason: str = "normal") -> None:
         """Hang up; a leg that is already gone is not an error."""
