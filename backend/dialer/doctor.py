@@ -8,14 +8,25 @@ running engine: Asterisk keeps one socket per app); the test call uses a separat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from dataclasses import dataclass
 
 from dialer.ari.client import AriClient
 from dialer.ari.errors import AriConnectionError, AriHttpError
-from dialer.ari.events import Event
 from dialer.config import Settings
+from dialer.telephony.ari_port import AriPort
+from dialer.telephony.port import (
+    FailReason,
+    LegAnswered,
+    LegFailed,
+    LegKind,
+    NotConnected,
+    OriginateRefused,
+    OriginateRequest,
+    TelephonyEvent,
+)
 
 DOCTOR_APP = "dialer-doctor"
 
@@ -69,29 +80,53 @@ async def diagnose(settings: Settings, call: str | None = None, timeout_s: float
     return checks
 
 
+# Why a test call was not answered, in words, with what to look at (the cause follows).
+_FAILURES = {
+    FailReason.BUSY: ("is busy", "the phone is in another call or set to do-not-disturb"),
+    FailReason.CONGESTION: ("could not be reached: congestion",
+                            "is the endpoint registered (pjsip show endpoints) and the trunk up?"),
+    FailReason.UNALLOCATED: ("does not exist: unallocated number",
+                             "check the number and DIALER_DIAL_TEMPLATE"),
+    FailReason.NO_ANSWER: ("rang but nobody answered",
+                           "for an agent's phone: is auto-answer on? (see [agents-out] in extensions.conf)"),
+    FailReason.REJECTED: ("rejected the call", "the callee declined it"),
+    FailReason.FAILED: ("could not be called", "see Asterisk's log for the channel"),
+}
+
+
 async def _test_call(client: AriClient, endpoint: str, timeout_s: float) -> Check:
-    answered = asyncio.get_running_loop().create_future()
+    """Call `endpoint` into the doctor's own app through the telephony port, which tells busy,
+    congestion, unallocated and no answer apart (with Asterisk's cause) as the engine hears them."""
+    port = AriPort(client)
+    leg = uuid.uuid4().hex
+    outcome: asyncio.Future[tuple[TelephonyEvent, float]] = asyncio.get_running_loop().create_future()
 
-    async def on_start(event: Event) -> None:
-        if not answered.done():
-            answered.set_result(time.monotonic())
+    async def on_event(event: TelephonyEvent) -> None:
+        if isinstance(event, (LegAnswered, LegFailed)) and event.leg_id == leg and not outcome.done():
+            outcome.set_result((event, time.monotonic()))
 
-    client.on("StasisStart", on_start)
+    port.subscribe(on_event)
     try:
         await client.wait_connected(5)
     except (asyncio.TimeoutError, TimeoutError):
         return Check("test call", False, "could not open the events websocket for the test app")
-    leg = uuid.uuid4().hex
     started = time.monotonic()
     try:
-        await client.channels.originate(endpoint, app=DOCTOR_APP, channel_id=leg, timeout=int(timeout_s))
-        at = await asyncio.wait_for(answered, timeout_s + 2)
+        await port.originate(OriginateRequest(leg, LegKind.AGENT, endpoint, timeout_s=timeout_s))
+        event, at = await asyncio.wait_for(outcome, timeout_s + 2)
     except (asyncio.TimeoutError, TimeoutError):
         return Check("test call", False, f"{endpoint} did not answer within {timeout_s:.0f} s")
+    except (OriginateRefused, NotConnected) as exc:
+        return Check("test call", False, f"Asterisk refused the call: {exc}")
     except AriHttpError as exc:
         return Check("test call", False, f"originate refused: HTTP {exc.status} {exc.message}")
     finally:
-        await client.channels.hangup(leg, missing_ok=True)
+        with contextlib.suppress(Exception):  # gone already, or Asterisk unwell: said above
+            await client.channels.hangup(leg, missing_ok=True)
+    if isinstance(event, LegFailed):
+        what, hint = _FAILURES[event.reason]
+        cause = f"cause {event.cause}" + (f" {event.cause_text}" if event.cause_text else "")
+        return Check("test call", False, f"{endpoint} {what} ({cause}); {hint}")
     return Check("test call", True, f"{endpoint} answered after {(at - started) * 1000:.0f} ms (formats=ulaw)")
 
 
