@@ -1,5 +1,6 @@
 """The test-world dialplan as data: the same contexts, priorities, labels and app arguments
-as `asterisk/extensions-test-world.conf`, which a real Asterisk runs.
+as `asterisk/extensions-test-world.conf` (and `[dialer-amd]` of `asterisk/extensions.conf`,
+which includes it), which a real Asterisk runs.
 
 Each step's data is the *evaluated* argument Asterisk shows in ChannelDialplan events
 (`RING_S=2`, `0?slow`), computed from the channel's exten, variables and per-call dice.
