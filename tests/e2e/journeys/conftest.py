@@ -4,6 +4,9 @@ same floor built by the same clicks. Each person gets their own browser context 
 
 A journey fails (never skips) without Debian's Chromium: CI installs it (.ci/browsers).
 On failure every open page is saved as a screenshot under the test's tmp_path.
+
+The shared pieces live as long as this package's tests, not the session: a running sync
+Playwright holds the thread's event loop, and the async tests that follow could not run.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Any]:
     if not chromium_ready():
         pytest.fail("The browser journeys need Debian's Chromium at /usr/bin/chromium, Python Playwright and "
@@ -40,7 +43,7 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def dialer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from e2e.journeys.live_dialer import LiveDialer
 
@@ -130,7 +133,7 @@ class Floors:
         return {"suffix": f" {n}" if n else "", "extension": f"Local/agent{n}@agents", "first_contact": 100 * n}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def floors() -> Floors:
     return Floors()
 

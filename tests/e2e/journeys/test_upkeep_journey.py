@@ -39,13 +39,22 @@ def test_admin_edits_and_deletes_what_the_floor_is_made_of(dialer: Any, people: 
     page = people.open("admin")
     admin.sign_in(page, dialer.base, *ADMIN)
 
-    # The campaign: Stop (asks first), edit its settings, then delete it — or archive it when it has calls.
+    # The campaign: Pause, Resume, Stop (asks first), Clear (asks first), edit its settings, then
+    # delete it — or archive it when it has calls.
     admin.menu(page, "Campaigns")
     admin.open_row(page, floor.campaign)
+    admin.control_campaign(page, "Pause", "Paused")
+    expect(page.locator("[data-live=status]")).to_have_text(admin.word("paused"))
+    admin.control_campaign(page, "Resume", "Resumed")
     stop = page.locator(".controls").get_by_role("button", name="Stop", exact=True)
     admin.confirm(page, stop, f"Stop {floor.campaign}? Calls in progress finish; no new ones start.",
                   f"Stopped {floor.campaign}.")
     expect(page.locator("[data-live=status]")).to_have_text(admin.word("stopped"))
+    clear = page.locator("form.clear-form")
+    clear.get_by_label("only attempt counters reset", exact=False).check()
+    admin.confirm(page, clear.get_by_role("button", name="Clear"),
+                  f"Clear {floor.campaign}? This resets contacts in its lists (shared lists too).",
+                  f"Cleared {floor.campaign}: ")
     page.get_by_role("link", name="Edit settings").click()
     admin.field(page, "description").fill("Spring offer, second wave.")
     admin.field(page, "max_lines").fill("12")
