@@ -20,7 +20,7 @@ from dialer.models import CallerIdNumber, CallerIdPool, Disposition, DncEntry, W
 
 EXPIRED = "The form has expired"
 # Links a person follows that do not render pages (files, JSON) or that end the visit.
-NOT_PAGES = ("/static/", "/api/", "/logout", "/reports")
+NOT_PAGES = ("/static/", "/api/", "/logout")
 # Forms sent last because they take away what the others need (the records, the session).
 DESTRUCTIVE = ("delete", "deactivate", "revoke", "clear", "sessions", "password", "remove")
 
