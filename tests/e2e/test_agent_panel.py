@@ -5,7 +5,6 @@ for during wrap-up, and preview Call / Skip."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest

@@ -133,16 +133,18 @@ def test_wallboard_follows_hub_events_and_survives_a_restart(world) -> None:
                 "contacts_remaining": 99, "not_dialing": []})
             rate = page.locator(f'[data-campaign="{ids["spring"]}"] [data-field="abandon_rate"]')
             expect(rate).to_have_class("fig abandon near", timeout=1000)  # 2.7 % against a 3 % cap: red
-            expect(page.locator(f'[data-campaign="{ids["spring"]}"] [data-field="dial_level"] .num')).to_have_text("1.70")
+            level = page.locator(f'[data-campaign="{ids["spring"]}"] [data-field="dial_level"] .num')
+            expect(level).to_have_text("1.70")
 
             # The backend restarts: the page says so, then comes back by itself.
             server.stop()
             expect(page.locator("#wb-status")).to_have_text("reconnecting…", timeout=5000)
             server = Server(settings, port)
             expect(page.locator("#wb-status")).to_have_text("live", timeout=15_000)
-            assert server.publish(f"team:{ids['sales']}", {"type": "agent.state", "agent_id": ids["alice"], "username": "alice",
-                                     "name": "Alice", "team_id": ids["sales"], "state": "on_call", "reason": "",
-                                     "since": datetime.now(timezone.utc).isoformat(), "campaign_ids": []}) == 1
+            assert server.publish(f"team:{ids['sales']}", {
+                "type": "agent.state", "agent_id": ids["alice"], "username": "alice", "name": "Alice",
+                "team_id": ids["sales"], "state": "on_call", "reason": "",
+                "since": datetime.now(timezone.utc).isoformat(), "campaign_ids": []}) == 1
             expect(alice).to_have_attribute("data-state", "on_call", timeout=1000)
             browser.close()
     finally:

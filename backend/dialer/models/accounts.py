@@ -70,7 +70,7 @@ class ApiToken(Model):
 
 
 class WebSession(Model):
-    """A browser's login. The cookie carries a random key; only its SHA-256 is stored, so the
+    """A browser's login. The cookie carries a random key, and only its SHA-256 is stored, so the
     table cannot be replayed. Ending a row ends that browser's session at once, whatever copy
     of the cookie exists."""
 

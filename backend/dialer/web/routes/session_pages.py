@@ -47,7 +47,8 @@ async def login_submit(request: Request) -> Response:
     if wait > 0:
         minutes = max(1, round(wait / 60))
         ctx = template_context(request, next=next_url, username=username,
-                               error=f"Too many failed logins. Try again in about {minutes} minute{'s' * (minutes > 1)}.")
+                               error=f"Too many failed logins. Try again in about {minutes} "
+                                     f"minute{'s' * (minutes > 1)}.")
         return templates.TemplateResponse(request, "login.html", ctx, status_code=429,
                                           headers={"Retry-After": str(int(wait) + 1)})
     user = await check_login(username, password) if username and password else None
