@@ -57,4 +57,7 @@ def resource(path: str, **handlers: Callable[[Request], Awaitable[Response]]) ->
     async def dispatch(request: Request) -> Response:
         return await by_method[request.method if request.method != "HEAD" else "GET"](request)
 
+    rules = [getattr(h, "access", None) for h in by_method.values()]
+    if rules[0] is not None and all(rule == rules[0] for rule in rules):
+        dispatch.__dict__["access"] = rules[0]  # one access rule for every method: say it as guard() does
     return Route(path, dispatch, methods=list(by_method))

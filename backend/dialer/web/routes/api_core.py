@@ -17,6 +17,7 @@ from dialer.models import ApiToken
 from dialer.web.auth import guard
 from dialer.web.errors import ApiError
 from dialer.web.input import json_object
+from dialer.web.routes.api_common import resource
 from dialer.web.routes.account import scopes_for
 
 
@@ -90,7 +91,6 @@ routes = [
     Route("/health", health, methods=["GET"]),
     Route("/api/v1/health", health, methods=["GET"]),
     Route("/api/v1/me", me, methods=["GET"]),
-    Route("/api/v1/tokens", list_tokens, methods=["GET"]),
-    Route("/api/v1/tokens", create_token, methods=["POST"]),
+    resource("/api/v1/tokens", get=list_tokens, post=create_token),  # one route: a 405's Allow names both
     Route("/api/v1/tokens/{token_id:id}", delete_token, methods=["DELETE"]),
 ]

@@ -181,8 +181,18 @@ def _import_upload() -> dict[str, Any]:
     operation["responses"]["200"] = {"description": "The import finished (wait=true)",
                                      "content": {J: {"schema": ref("ImportJob")}}}
     operation["requestBody"] = {"required": True, "content": {
-        "multipart/form-data": {"schema": obj({"file": s("string", format="binary")}, ("file",), closed=False)},
+        "multipart/form-data": {"schema": obj({"file": s("string", format="binary")}, ("file",), closed=False),
+                                "encoding": {"file": {"contentType": "text/csv"}}},
         "text/csv": {"schema": s("string")}}}
+    return operation
+
+
+def _dnc_add() -> dict[str, Any]:
+    operation = op("Add a number to the do-not-call list", CW, ("201", "Added", "DncEntry"), body="DncIn",
+                   errors="400 401 403 422", tag="Do not call",
+                   description="A global entry also marks the number's pending contacts dnc.")
+    operation["responses"]["200"] = {"description": "It was already there (the entry as it is)",
+                                     "content": {J: {"schema": ref("DncEntry")}}}
     return operation
 
 
@@ -194,14 +204,15 @@ PHONE_Q = [q("phone", phone(), "The number, as written.", required=True),
 C, CW, CALLS, CR, CC = "contacts:read", "contacts:write", "calls:read", "campaigns:read", "campaigns:control"
 
 
-def _control(action: str, text: str) -> dict[str, Any]:
-    return {"post": op(f"{action.capitalize()} the campaign", CC, ("200", text, "ControlResult"),
+def _control(action: str, done: str) -> dict[str, Any]:
+    return {"post": op(f"{action.capitalize()} the campaign", CC, ("200", done, "ControlResult"),
                        params=[path_param("campaign_id")], errors="401 403 404 409",
                        tag="Campaigns", description="Supervisors may control their team's campaigns.")}
 
 
 PATHS: dict[str, Any] = {
     "/api/v1/health": {"get": {"summary": "Liveness and database reachability (no token)", "tags": ["Basics"],
+                               "security": [],
                                "responses": {"200": {"description": "Up", "content": {J: {"schema": ref("Health")}}},
                                              "503": {"description": "Database down",
                                                      "content": {J: {"schema": ref("Health")}}}}}},
@@ -239,10 +250,7 @@ PATHS: dict[str, Any] = {
     "/api/v1/dnc": {
         "get": op("Is a number on the do-not-call list", C, ("200", "The matching entries", "DncEntries"),
                   params=PHONE_Q, tag="Do not call"),
-        "post": op("Add a number to the do-not-call list", CW, ("201", "Added", "DncEntry"),
-                   body="DncIn", errors="400 401 403 422", tag="Do not call",
-                   description="A global entry also marks the number's pending contacts dnc. 200 when the "
-                               "number was already there (the entry is answered as it is)."),
+        "post": _dnc_add(),
         "delete": op("Remove a number from the do-not-call list", CW, ("200", "Removed", "DncRemoved"),
                      params=PHONE_Q, errors="401 403 404 422", tag="Do not call"),
     },
