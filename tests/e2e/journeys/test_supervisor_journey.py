@@ -77,6 +77,13 @@ def test_supervisor_watches_a_call_finds_it_and_exports_it(dialer: Any, people: 
     agent.leave(jana)
     expect(live).to_have_count(0)
 
+    # The campaign's page, as a supervisor may see it: its lists named, not linked to admins' pages.
+    menu(boss, "Campaigns")
+    boss.locator("main table").get_by_role("link", name=floor.campaign, exact=True).click()
+    facts = boss.locator("dl.facts")
+    expect(facts).to_contain_text(floor.contact_list)
+    expect(facts.locator("a[href^='/contacts']")).to_have_count(0)
+
     # Calls: search by the number, open the call's timeline.
     menu(boss, "Calls")
     boss.get_by_label("Phone").fill(phone)
