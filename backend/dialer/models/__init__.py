@@ -2,6 +2,7 @@
 
 from dialer.models.accounts import ApiToken, AuditLog, LoginFailure, Team, User, WebSession
 from dialer.models.agents import Agent, AgentSession, AgentStateChange, PauseReason
+from dialer.models.billing import AccountEntry, BillingAccount, Invoice, Tariff, TariffRate
 from dialer.models.calls import CallAttempt, CallEvent
 from dialer.models.campaigns import CallerIdNumber, CallerIdPool, Campaign, DialProfile, Disposition, PacerState
 from dialer.models.contacts import Contact, ContactList, DncEntry
@@ -9,6 +10,7 @@ from dialer.models.imports import ImportJob, ImportMapping
 from dialer.models.integrations import SystemSetting, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "AccountEntry", "BillingAccount", "Invoice", "Tariff", "TariffRate",
     "Agent", "AgentSession", "AgentStateChange", "ApiToken", "AuditLog", "CallAttempt",
     "CallEvent", "CallerIdNumber", "CallerIdPool", "Campaign", "Contact", "ContactList",
     "DialProfile", "Disposition", "DncEntry", "ImportJob", "ImportMapping", "LoginFailure", "PacerState",

@@ -47,6 +47,16 @@ class CallAttempt(Model):
     recording_name = fields.CharField(max_length=200, db_default="")
     recording_duration_s = fields.IntField(null=True)
     engine_id = fields.CharField(max_length=64, db_default="")
+    # Billing (dialer.billing): the price of an answered call and how it was reached.
+    price = fields.DecimalField(max_digits=14, decimal_places=4, null=True)
+    price_currency = fields.CharField(max_length=3, db_default="")
+    rate_per_min = fields.DecimalField(max_digits=12, decimal_places=4, null=True)
+    rate_prefix = fields.CharField(max_length=16, db_default="")
+    rate_destination = fields.CharField(max_length=100, db_default="")
+    billable_s = fields.IntField(null=True)
+    tariff_id = fields.IntField(null=True)
+    rated_at = fields.DatetimeField(null=True)
+    invoice_id = fields.IntField(null=True)  # set once invoiced: the price is then final
 
     class Meta:
         table = "call_attempt"

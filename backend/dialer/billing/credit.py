@@ -1,0 +1,37 @@
+"""Prepaid credit: what the next minute of a branch's calls costs, and whether its balance
+covers it. Pure; the engine asks the billing meter, which keeps these figures current."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Sequence
+
+from dialer.billing.money import ZERO
+from dialer.billing.rating import billable_seconds, choose_tariff, price_of
+from dialer.billing.tariffs import Tariff
+
+
+def next_minute_cost(tariffs: Sequence[Tariff], team_id: int | None, lines: Sequence[str], at: datetime) -> Decimal:
+    """The dearest one-minute call the branch could make now on any of its lines: the amount
+    its credit must cover before another call is dialed. 0 when no tariff prices its calls."""
+    dearest = ZERO
+    for line in (*lines, ""):
+        tariff = choose_tariff(tariffs, team_id, line, at)
+        if tariff is None:
+            continue
+        for rate in tariff.rates:
+            increments = rate.increments or tariff.increments
+            fee = rate.connection_fee if rate.connection_fee is not None else tariff.connection_fee
+            cost = price_of(billable_seconds(60, increments), rate.dearest_per_minute, fee)
+            dearest = max(dearest, cost)
+    return dearest
+
+
+def covers(balance: Decimal, next_minute: Decimal) -> bool:
+    """Can the credit pay the next minute? (A branch with no priced calls always can.)"""
+    return balance > 0 and balance >= next_minute
+
+
+def is_low(balance: Decimal, threshold: Decimal) -> bool:
+    return balance < threshold
