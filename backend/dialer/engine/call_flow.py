@@ -487,6 +487,9 @@ class CallFlow:
             fields["talk_s"] = talk
             if rt is not None:
                 rt.on_talk(talk)
+        if dialed and call.answered_at is not None:  # priced off the event path (billing meter)
+            self.s.billing.call_ended(call.attempt_id, call.phone, call.answered_at, at,
+                                      rt.config.team_id if rt else None, call.caller_id)
         if dialed:
             self.s.writer.attempt(call.attempt_id, **fields)
             self.s.writer.event(at, "ended", attempt_id=call.attempt_id, campaign_id=call.campaign_id,

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 from dialer.engine.agent_flow import AgentError, AgentFlow
+from dialer.billing.service.meter import BillingMeter
 from dialer.engine.call_flow import RELEASED_TEXT, CallFlow
 from dialer.engine.calls import CallState, CustomerCall
 from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, reason_text
@@ -66,6 +67,7 @@ class Engine:
         self.s = EngineState(port=port, hub=hub or MemoryHub(), writer=RecordWriter(),
                              engine_id=engine_id or socket.gethostname()[:48], dial_template=dial_template,
                              clock=clock, rng=rng or random.Random())
+        self.s.billing = BillingMeter(clock, publish=self.s.publish, notify=self.s.notifier.notify)
         self.calls = CallFlow(self.s)
         self.agents = AgentFlow(self.s, self.calls)
         self.preview = PreviewFlow(self.s, self.calls)
@@ -102,6 +104,7 @@ class Engine:
         self._stopping = False
         self.s.writer.start()
         self.s.notifier.start()
+        self.s.billing.start()
         await self.sync_campaigns()
         self._task = asyncio.create_task(self._run(), name="engine-tick")
 
@@ -113,6 +116,7 @@ class Engine:
         await asyncio.gather(*(let_finish(task) for task in list(self._launching.values())))
         self._launching.clear()
         await save_pacers(list(self.s.campaigns.values()), self.s.clock())
+        await self.s.billing.stop()
         await self.s.notifier.stop()
         await self.s.writer.stop()
 
@@ -227,6 +231,8 @@ class Engine:
             reasons.append("Asterisk is not connected")
         elif self.s.refusals.holding(now):
             reasons.append(self.s.refusals.text(now))
+        if (no_credit := self.s.billing.stop_reason(rt.config.team_id)) is not None:
+            reasons.append(no_credit)
         task = self._launching.get(rt.campaign_id)
         if reasons or (task is not None and not task.done()):
             rt.not_dialing = reasons or rt.not_dialing

@@ -11,6 +11,7 @@ from typing import Callable
 from dialer.engine.agents import LiveAgent
 from dialer.engine.calls import CustomerCall
 from dialer.engine.campaign_runtime import CampaignRuntime
+from dialer.billing.service.meter import BillingMeter
 from dialer.engine.notifier import Notifier
 from dialer.engine.records import RecordWriter
 from dialer.engine.refusals import Refusals
@@ -39,6 +40,7 @@ class EngineState:
     playbacks: dict[str, str] = field(default_factory=dict)  # abandon-message playback -> call id
     notifier: Notifier = field(default_factory=Notifier)
     refusals: Refusals = field(default_factory=Refusals)  # Asterisk refusing originates
+    billing: BillingMeter = field(default_factory=BillingMeter)  # rates calls, holds prepaid credit
 
     def webhook(self, event: str, call: CustomerCall, **extra: object) -> None:
         """Tell the customer's IS about a call (queued; see engine.notifier)."""
