@@ -59,6 +59,12 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return run_stats_command(args)
 
 
+def _cmd_billing(args: argparse.Namespace) -> int:
+    from dialer.billing.service.cli import run_billing_command
+
+    return run_billing_command(args)
+
+
 def _cmd_campaign(args: argparse.Namespace) -> int:
     from dialer.campaigns.cli import dispatch
 
@@ -218,6 +224,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default="dialer", help="ARI user name")
     p.add_argument("--password", default="dialer", help="ARI password")
     p.set_defaults(func=_cmd_sim_pbx)
+
+    p = sub.add_parser("billing", help="billing: re-rate calls after a tariff fix",
+                       description="Billing tasks; tariffs, accounts and invoices are managed in the web app.")
+    bsub = p.add_subparsers(dest="billing_command", metavar="ACTION", required=True)
+    r = bsub.add_parser("rerate", help="price a period's answered calls again with the current tariffs")
+    r.add_argument("--from", dest="date_from", required=True, help="start: YYYY-MM-DD or an instant")
+    r.add_argument("--to", dest="date_to", required=True,
+                   help="end, not included (a day equal to --from means that whole day)")
+    r.add_argument("--timezone", default="UTC", help="the zone the days are in (default UTC)")
+    r.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    r.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_cmd_billing)
     return parser
 
 

@@ -115,7 +115,7 @@ async def deduct(charges: Iterable[Charge], *, kind: EntryKind = EntryKind.CALL,
     warnings: list[LowCredit] = []
     async with in_transaction():
         accounts = await BillingAccount.filter(team_id__in=list(by_team), mode=AccountMode.PREPAID) \
-            .select_for_update().select_related("team")
+            .select_for_update()
         for account in accounts:
             balance = account.balance
             entries = []
@@ -130,8 +130,8 @@ async def deduct(charges: Iterable[Charge], *, kind: EntryKind = EntryKind.CALL,
             update: dict[str, object] = {"balance": balance}
             if is_low(balance, account.low_credit) and account.low_warned_at is None:
                 update["low_warned_at"] = entries[-1].at
-                warnings.append(LowCredit(account.team_id, account.team.name, balance, account.low_credit,
-                                          account.currency))
+                team = await Team.get(id=account.team_id)
+                warnings.append(LowCredit(account.team_id, team.name, balance, account.low_credit, account.currency))
             await BillingAccount.filter(id=account.id).update(**update)
             await AccountEntry.bulk_create(entries)
     return warnings
