@@ -1,6 +1,7 @@
 // Small behaviours of the admin pages (loaded on every page; no inline scripts under the CSP):
 // - a settings form with a "mode" select shows only the fields of that mode (data-modes);
-// - a form with data-confirm asks before it is sent.
+// - a form with data-confirm asks before it is sent;
+// - a <time data-local> the server wrote in UTC shows in the reader's own time zone.
 
 function applyMode(form) {
   const select = form.querySelector('select[name="mode"]');
@@ -29,3 +30,13 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+const pad = (n) => String(n).padStart(2, "0");
+for (const el of document.querySelectorAll("time[data-local]")) {
+  const at = new Date(el.dateTime);
+  if (Number.isNaN(at.getTime())) continue;
+  el.title = el.textContent;  // the UTC the server wrote, on hover
+  el.textContent = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} `
+    + `${pad(at.getHours())}:${pad(at.getMinutes())}`
+    + (el.dataset.local === "seconds" ? `:${pad(at.getSeconds())}` : "");
+}
