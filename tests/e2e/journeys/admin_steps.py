@@ -238,10 +238,14 @@ def answer_dialogs(page: Page) -> None:
     page.on("dialog", accept)
 
 
-def confirm(page: Page, button: Any, question: str, then: str) -> None:
-    """Click a button that must ask `question` first; accept it and wait for the notice `then`."""
+def confirm(page: Page, button: Any, question: str, then: str, *, refused: bool = False) -> None:
+    """Click a button that must ask `question` first; accept it and wait for the notice `then`
+    (or, `refused`, for the error saying why it was not done)."""
     asked = _QUESTIONS[id(page)]
     before = len(asked)
     button.click()
-    saved(page, then)
+    if refused:
+        expect(page.locator(".alert.error")).to_contain_text(then)
+    else:
+        saved(page, then)
     assert asked[before:] == [question], f"expected the question {question!r}, the page asked {asked[before:]}"

@@ -120,6 +120,7 @@ class Floors:
         # What the floor's history holds (journey 4 expects a record with history to be kept):
         self.dialed = False  # the campaign made calls
         self.used: set[str] = set()  # dispositions given to calls and pause reasons paused with
+        self.callbacks: dict[str, str] = {}  # contact's case -> the callback the agent set (local time)
         self._built = itertools.count()
 
     def called(self, disposition: str, pause_reason: str) -> None:

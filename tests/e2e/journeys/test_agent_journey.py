@@ -50,6 +50,7 @@ def test_agent_takes_a_call_sets_a_callback_and_pauses(dialer: Any, people: Any,
                                                            .get_attribute("value") or "")
     page.locator("#ap-call").get_by_role("button", name="Save").click()
     floors.called(floor.callback, floor.pause_reason)
+    floors.callbacks[contact.case] = "2031-05-05 10:30"
 
     expect(page.locator("#ap-call")).to_be_hidden()
     agent.paused_with(page, floor.pause_reason)

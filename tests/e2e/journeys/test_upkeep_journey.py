@@ -31,8 +31,9 @@ def delete_here(page: Page, singular: str, label: str, *, then: str) -> None:
 
 
 def kept_not_deleted(page: Page, singular: str, label: str, why: str) -> None:
-    page.get_by_role("button", name=f"Delete {singular}").click()
-    expect(page.locator(".alert.error")).to_contain_text(why)
+    """Delete asks, then is refused with `why`: the record has history."""
+    admin.confirm(page, page.get_by_role("button", name=f"Delete {singular}"), f"Delete {singular} {label}?", why,
+                  refused=True)
 
 
 def test_admin_edits_and_deletes_what_the_floor_is_made_of(dialer: Any, people: Any, floor: Any, floors: Any) -> None:
@@ -136,6 +137,13 @@ def test_admin_edits_and_deletes_what_the_floor_is_made_of(dialer: Any, people: 
         admin.saved(page, f"Saved pause reason {floor.pause_reason}.")
     else:
         delete_here(page, "pause reason", floor.pause_reason, then=f"Deleted pause reason {floor.pause_reason}.")
+
+    # The callback the agent set shows on the contact, at the time the agent chose.
+    for case, when in floors.callbacks.items():
+        admin.menu(page, "Contacts")
+        page.get_by_label("Phone, name or external id").fill(case)
+        page.get_by_role("button", name="Search").click()
+        expect(page.locator("main table tbody tr")).to_contain_text(when)
 
     # One imported contact: find it, correct its name, delete it (asks first).
     contact = floor.contacts[-1]
