@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
-from dialer.engine.agents import LiveAgent
+from dialer.engine.agents import LiveAgent, Phone
 from dialer.engine.call_flow import CallFlow
 from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters
 from dialer.engine.calls import CallState, CustomerCall
@@ -48,8 +48,8 @@ async def world(*calls: CustomerCall) -> tuple[EngineState, CallFlow]:
 
 def ready_agent(state: EngineState, agent_id: int) -> LiveAgent:
     agent = LiveAgent(agent_id=agent_id, user_id=agent_id, username=f"a{agent_id}", name="A", team_id=None,
-                      extension="Local/a@agents", campaign_ids={1}, phone_up=True)
-    agent.move(AgentState.READY, NOW - timedelta(seconds=30))
+                      extension="Local/a@agents", campaign_ids={1}, phone=Phone.UP, state=AgentState.READY,
+                      since=NOW - timedelta(seconds=30), idle_since=NOW - timedelta(seconds=30))
     state.agents[agent_id] = agent
     return agent
 

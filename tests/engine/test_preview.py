@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from dialer.engine import preview
-from dialer.engine.agent_flow import AgentError
+from dialer.engine.agents.flow import AgentError
 from dialer.models import CallAttempt, Contact
 from dialer.models.enums import AgentState, CallOutcome, ContactStatus
 

@@ -45,7 +45,7 @@ async def test_a_graceful_stop_costs_no_attempt_and_the_contacts_are_dialed_afte
     agent = w.engine.s.agents[agent_id]
     w.fake.request_hangup(f"{agent.leg_id};2")
     await asyncio.wait_for(stopping, 10)
-    await w.until(lambda: w.engine.s.agents[agent_id].state is AgentState.PAUSED)
+    await w.until(lambda: w.engine.s.agents[agent_id].state is AgentState.NOT_READY)  # phone down
     reconciled = asyncio.Event()
 
     async def engine_then_note(event: TelephonyEvent) -> None:

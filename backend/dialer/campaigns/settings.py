@@ -61,6 +61,9 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
           help="Tells an abandoned customer who called and how to call back, as the law asks."),
     Field("wrap_up_s", "Wrap-up time", "int", min=0, max=3600, unit="s", section="Agents"),
     Field("auto_end_wrap_up", "End wrap-up automatically", "bool", section="Agents"),
+    Field("redial_agent_phones", "Call an agent's dropped phone again by itself", "bool", section="Agents",
+          help="When an agent's phone hangs up, the dialer calls it again after 2, 4, 8 ... s (six tries); "
+               "otherwise the agent clicks Call my phone. After an Asterisk restart it always does."),
     Field("private_numbers", "Agents' own contacts", "choice", choices=tuple(p.value for p in PrivateNumbers),
           section="Agents"),
     Field("deep_link_template", "Deep link into the CRM", max_length=1000, section="Agents",

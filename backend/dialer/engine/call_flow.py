@@ -13,7 +13,7 @@ import logging
 import uuid
 from datetime import datetime, timedelta
 
-from dialer.engine.agents import AgentStateError, LiveAgent
+from dialer.engine.agents import AgentEvent, LiveAgent
 from dialer.engine.calls import CallState, CustomerCall
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.engine.contact_feed import PreparedCall
@@ -289,14 +289,13 @@ class CallFlow:
         call.agent_id = agent.agent_id
         if agent.per_call and not agent.phone_up:
             # Ring the agent's phone now; the customer keeps the hold treatment until it answers.
-            agent.move(AgentState.RINGING, now)
+            self.s.move_agent(agent, AgentEvent.RING, campaign_id=call.campaign_id)
             call.state = CallState.CONNECTING
             self.s.writer.event(now, "agent_ringing", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                                 agent_id=agent.agent_id)
-            self.s.publish_agent(agent)
             self._spawn(self._ring_agent(call, agent))
             return
-        agent.move(AgentState.ON_CALL, now)
+        self.s.move_agent(agent, AgentEvent.CONNECT, campaign_id=call.campaign_id)
         self._spawn(self._bridge(call, agent))
         self.connected(call, agent, now)
 
@@ -312,18 +311,16 @@ class CallFlow:
         self.s.writer.attempt(call.attempt_id, bridged_at=now, agent_id=agent.agent_id, wait_s=wait)
         self.s.writer.event(now, "bridged", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             agent_id=agent.agent_id, channel_id=call.call_id, wait_s=round(wait, 3))
-        self.s.writer.agent_state(agent.agent_id, AgentState.ON_CALL, now, campaign_id=call.campaign_id,
-                                  session_id=agent.session_id)
         connected = {"type": "call.connected", "call_id": call.call_id, "agent_id": agent.agent_id,
                      "attempt_id": call.attempt_id, "card": call.contact, "at": now.isoformat()}
         self.s.publish(connected, f"agent:{agent.agent_id}", f"campaign:{call.campaign_id}")
         self.s.webhook("call.connected", call, wait_s=round(wait, 3), bridged_at=now.isoformat())
-        self.s.publish_agent(agent)
         self.s.publish_call(call)
 
     async def _ring_agent(self, call: CustomerCall, agent: LiveAgent) -> None:
         agent.leg_id, agent.bridge_id = uuid.uuid4().hex, uuid.uuid4().hex
         self.s.agent_legs[agent.leg_id] = agent.agent_id
+        self.s.move_agent(agent, AgentEvent.PHONE_RINGING)
         try:
             if not call.message_started:
                 call.message_started = True
@@ -346,7 +343,8 @@ class CallFlow:
                 agent.leg_id = None
             return
         now = self.s.clock()
-        agent.move(AgentState.ON_CALL, now)
+        self.s.move_agent(agent, AgentEvent.PHONE_UP)
+        self.s.move_agent(agent, AgentEvent.CONNECT, campaign_id=call.campaign_id)
         self.connected(call, agent, now)
         try:
             await self.s.port.create_bridge(agent.bridge_id or "")
@@ -357,12 +355,8 @@ class CallFlow:
 
     def agent_missed(self, agent: LiveAgent, call: CustomerCall | None, reason: str) -> None:
         """A per-call agent did not answer: pause them, and the customer waits for the next agent."""
-        now = self.s.clock()
         agent.call_id, agent.leg_id = None, None
-        if agent.state is AgentState.RINGING:
-            agent.move(AgentState.PAUSED, now, reason)
-            self.s.writer.agent_state(agent.agent_id, AgentState.PAUSED, now, reason, session_id=agent.session_id)
-            self.s.publish_agent(agent)
+        self.s.move_agent(agent, AgentEvent.MISSED, reason)
         if call is not None and call.state is CallState.CONNECTING:
             call.state, call.agent_id = CallState.WAITING, None
             self.s.waiting.insert(0, call.call_id)  # they waited longest
@@ -508,9 +502,8 @@ class CallFlow:
         if agent is not None and agent.per_call and agent.call_id == call.call_id:
             self._spawn(self._release_agent_phone(agent))
         if agent is not None and agent.call_id == call.call_id and agent.state is AgentState.RINGING:
-            self.agent_missed(agent, None, "the customer left while the phone rang")
-            agent.move(AgentState.READY, at)  # not the agent's fault: ready again
-            self.s.publish_agent(agent)
+            agent.call_id = None  # not the agent's fault: ready again (their ringing phone is hung up)
+            self.s.move_agent(agent, AgentEvent.RELEASE, "the customer left while the phone rang")
             agent = None
         if agent is not None and agent.call_id == call.call_id and agent.state is AgentState.ON_CALL:
             self._start_wrap_up(agent, call, at, rt)
@@ -522,24 +515,24 @@ class CallFlow:
                 self.reschedule_contact(call, AttemptResult(outcome, call.cause), at)
             self.s.calls.pop(call.call_id, None)
             reserved = self.s.agents.get(call.reserved_agent_id) if call.reserved_agent_id else None
-            if reserved is not None and reserved.state is AgentState.RESERVED:
-                reserved.call_id = None  # the previewed customer did not answer: next contact
-                if reserved.pause_requested is not None:
-                    # Straight back to pause: passing through "ready" would let the dispatcher
-                    # hand them a predictive call in between.
-                    reason, reserved.pause_requested = reserved.pause_requested, None
-                    reserved.move(AgentState.PAUSED, at, reason)
-                else:
-                    reserved.move(AgentState.READY, at)
+            if reserved is not None and reserved.call_id == call.call_id:
+                # The previewed customer did not answer: next contact. (Also when the agent left
+                # meanwhile: they must not stay tied to a call that is over.)
+                reserved.call_id = None
+            if reserved is not None and reserved.state is AgentState.RESERVED and reserved.call_id is None:
+                # A pause asked for meanwhile is taken straight away (the machine's RELEASE):
+                # passing through "ready" would let the dispatcher hand them a predictive call.
                 self.s.publish({"type": "call.ended", "call_id": call.call_id, "agent_id": reserved.agent_id,
                                 "attempt_id": call.attempt_id, "outcome": outcome.value, "at": at.isoformat()},
                                f"agent:{reserved.agent_id}")
-                self.s.publish_agent(reserved)
+                self.s.move_agent(reserved, AgentEvent.RELEASE)
 
     async def _release_agent_phone(self, agent: LiveAgent) -> None:
         """Per-call agents: the phone is hung up with the call (it is rung again for the next)."""
         leg, bridge = agent.leg_id, agent.bridge_id
-        agent.leg_id, agent.bridge_id, agent.phone_up = None, None, False
+        agent.leg_id, agent.bridge_id = None, None
+        if agent.agent_id in self.s.agents:
+            self.s.move_agent(agent, AgentEvent.PHONE_DOWN)
         if leg:
             self.s.agent_legs.pop(leg, None)
             await self.s.port.hangup(leg)
@@ -547,16 +540,10 @@ class CallFlow:
             await self.s.port.destroy_bridge(bridge)
 
     def _start_wrap_up(self, agent: LiveAgent, call: CustomerCall, at: datetime, rt: CampaignRuntime | None) -> None:
-        try:
-            agent.move(AgentState.WRAP_UP, at)
-        except AgentStateError:
-            return
         wrap = rt.config.wrap_up_s if rt else agent.wrap_up_s
         agent.wrap_up_s = wrap
         agent.wrap_up_until = at + timedelta(seconds=wrap)
-        self.s.writer.agent_state(agent.agent_id, AgentState.WRAP_UP, at, campaign_id=call.campaign_id,
-                                  session_id=agent.session_id)
-        self.s.publish_agent(agent)
+        self.s.move_agent(agent, AgentEvent.HANG_UP, campaign_id=call.campaign_id)
 
     def reschedule_contact(self, call: CustomerCall, result: AttemptResult, now: datetime) -> None:
         rt = self.s.campaigns.get(call.campaign_id)

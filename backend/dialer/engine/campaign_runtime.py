@@ -64,6 +64,7 @@ class CampaignConfig:
     wrap_up_s: float
     auto_end_wrap_up: bool
     private_numbers: PrivateNumbers = PrivateNumbers.OFF
+    redial_agent_phones: bool = False  # an agent's phone that drops is called again by itself
 
     @classmethod
     async def load(cls, campaign: Campaign) -> "CampaignConfig":
@@ -101,6 +102,7 @@ class CampaignConfig:
             card_fields=tuple(campaign.card_fields or ()), record_calls=campaign.record_calls,
             amd_enabled=campaign.amd_enabled, wrap_up_s=float(campaign.wrap_up_s),
             auto_end_wrap_up=campaign.auto_end_wrap_up, private_numbers=campaign.private_numbers,
+            redial_agent_phones=campaign.redial_agent_phones,
         )
 
 
@@ -176,8 +178,13 @@ class CampaignRuntime:
         for a in agents:
             if not a.serves(self.campaign_id, self.config.required_skills):
                 continue
+            # Capacity is an agent who will take the next call: not one who asked to pause
+            # after this one, nor one whose phone is gone (persistent mode: they come back
+            # `not ready`, and only once it is called again).
             if a.state is AgentState.READY and (a.phone_up or a.per_call):
                 ready += 1
+            elif a.pause_requested is not None or not (a.phone_up or a.per_call) or a.state is AgentState.NOT_READY:
+                paused += a.state is not AgentState.LOGGED_OUT
             elif a.state in (AgentState.ON_CALL, AgentState.RESERVED, AgentState.RINGING):
                 on_call += 1
                 on_call_ages.append((now - a.since).total_seconds() if a.since else 0.0)

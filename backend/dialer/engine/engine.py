@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
-from dialer.engine.agent_flow import AgentError, AgentFlow
+from dialer.engine.agents.flow import AgentError, AgentFlow
 from dialer.billing.service.meter import BillingMeter
 from dialer.engine.call_flow import RELEASED_TEXT, CallFlow
 from dialer.engine.calls import CallState, CustomerCall
@@ -63,10 +63,10 @@ class Engine:
     def __init__(self, port: TelephonyPort, hub: MemoryHub | None = None, *, engine_id: str | None = None,
                  dial_template: str = "PJSIP/{e164}@trunk", tick_s: float = 0.25, sync_s: float = 0.5,
                  rng: random.Random | None = None, clock=utc_now,  # type: ignore[no-untyped-def]
-                 tz: str = "UTC") -> None:
+                 tz: str = "UTC", presence_grace_s: float | None = None) -> None:
         self.s = EngineState(port=port, hub=hub or MemoryHub(), writer=RecordWriter(),
                              engine_id=engine_id or socket.gethostname()[:48], dial_template=dial_template,
-                             clock=clock, rng=rng or random.Random())
+                             clock=clock, rng=rng or random.Random(), presence_grace_s=presence_grace_s)
         self.s.billing = BillingMeter(clock, publish=self.s.publish, notify=self.s.notifier.notify)
         self.calls = CallFlow(self.s)
         self.agents = AgentFlow(self.s, self.calls)
@@ -135,6 +135,9 @@ class Engine:
             await self.sync_campaigns()
         self.calls.check_waiting(now)
         await self.agents.check_wrap_ups(now)
+        self.agents.check_presence(now)
+        if self.s.port.connected:
+            await self.agents.redial_due(now)
         await self.preview.expire(now)
         for rt in list(self.s.campaigns.values()):
             self._pace(rt, now)
@@ -310,7 +313,7 @@ class Engine:
             self.calls.on_hung_up(event)
             if call is not None and call.contact.get("disposition_saved") and call.agent_id in self.s.agents:
                 self.s.calls.pop(call.call_id, None)
-                await self.agents._leave_wrap_up(self.s.agents[call.agent_id])
+                await self.agents.leave_wrap_up(self.s.agents[call.agent_id])
         elif isinstance(event, MachineDetected):
             self.calls.on_machine(event)
         elif isinstance(event, PlaybackFinished):
@@ -348,7 +351,10 @@ class Engine:
             self.calls.on_failed_locally(call, now)
         for agent in list(self.s.agents.values()):
             if agent.leg_id and agent.leg_id not in event.live_legs:
-                await self.agents.on_phone_gone(agent.agent_id, "phone lost while Asterisk was unreachable")
+                # Asterisk restarted: nobody put this phone down. Call it again at once (then
+                # with backoff), so the campaign goes on with no agent action.
+                await self.agents.on_phone_gone(agent.agent_id, "phone lost while Asterisk was unreachable",
+                                                call_again=not agent.per_call)
         if first:
             await self._recover_after_restart(event, now)
 
@@ -393,6 +399,17 @@ class Engine:
 
     async def agent_logout(self, agent_id: int) -> None:
         await self.agents.logout(agent_id)
+
+    async def agent_call_phone(self, agent_id: int) -> None:
+        """The agent's "call my phone" button (persistent mode): their phone is rung again."""
+        await self.agents.call_phone(agent_id)
+
+    def agent_screen_opened(self, agent_id: int) -> None:
+        """A panel or extension of the agent's connected (its live socket opened)."""
+        self.agents.screen_opened(agent_id)
+
+    def agent_screen_closed(self, agent_id: int) -> None:
+        self.agents.screen_closed(agent_id)
 
     async def save_disposition(self, agent_id: int, call_id: str, disposition_id: int, notes: str = "",
                                callback_at: datetime | None = None, private: bool = False) -> None:

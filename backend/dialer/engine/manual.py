@@ -15,8 +15,8 @@ import re
 import uuid
 from typing import Any
 
-from dialer.engine.agent_flow import AgentError, AgentFlow
-from dialer.engine.agents import LiveAgent
+from dialer.engine.agents import AgentEvent, AgentStateError, LiveAgent
+from dialer.engine.agents.flow import AgentError, AgentFlow
 from dialer.engine.calls import CustomerCall
 from dialer.engine.card import build_card
 from dialer.engine.state import EngineState
@@ -75,14 +75,18 @@ class ManualDialer:
                             attempt_no=card["attempt"], contact=card, originated_at=now,
                             reserved_agent_id=agent_id)
         # Both moves in one go (no await between): the dispatcher never sees this agent ready.
-        if agent.state is AgentState.PAUSED:
-            agent.move(AgentState.READY, now, "manual call")
-        agent.move(AgentState.RESERVED, now, "manual call")
+        self.agents.seen(agent)
+        try:
+            if agent.state is AgentState.PAUSED:
+                self.s.move_agent(agent, AgentEvent.READY, "manual call")
+            self.s.move_agent(agent, AgentEvent.RESERVE, "manual call", campaign_id)
+        except AgentStateError:
+            self.s.writer.drop_attempt(attempt.id)
+            raise AgentError("Your phone is not connected; call it again and dial after.") from None
         agent.call_id = leg_id
         if was_paused is not None:
             agent.pause_requested = was_paused or "pause"  # back on pause after the call's form
         self.s.calls[leg_id] = call
-        self.s.publish_agent(agent)
         self.s.writer.event(now, "originate", attempt_id=attempt.id, campaign_id=campaign_id, agent_id=agent_id,
                             channel_id=leg_id, phone=phone, manual=True)
         self._watch(agent, leg_id, was_paused)

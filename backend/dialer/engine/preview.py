@@ -14,8 +14,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from dialer.engine.agent_flow import AgentError
-from dialer.engine.agents import LiveAgent
+from dialer.engine.agents import AgentEvent, LiveAgent
+from dialer.engine.agents.flow import AgentError
 from dialer.engine.call_flow import AGENT_RING_S, CallFlow
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.engine.contact_feed import Candidate, card_data, select_contacts, start_attempts
@@ -63,13 +63,12 @@ class PreviewFlow:
             if not agent.can_take_call:  # paused or took a call meanwhile: give the contact back
                 await _give_back(candidate, now)
                 return
-            agent.move(AgentState.RESERVED, now, "preview")
             self.offers[agent.agent_id] = Offer(rt.campaign_id, candidate, now + OFFER_TIMEOUT)
             card = card_data(candidate.contact, rt.config, candidate.contact.attempts + 1, candidate.phone)
             self.s.publish({"type": "call.offered", "agent_id": agent.agent_id, "campaign_id": rt.campaign_id,
                             "card": card, "expires_at": (now + OFFER_TIMEOUT).isoformat()},
                            f"agent:{agent.agent_id}")
-            self.s.publish_agent(agent)
+            self.s.move_agent(agent, AgentEvent.RESERVE, "preview", rt.campaign_id)
         except Exception:
             log.exception("preview offer for agent %s failed", agent.username)
         finally:
@@ -86,6 +85,7 @@ class PreviewFlow:
             self.ringing[agent_id] = offer
             agent.leg_id, agent.bridge_id = uuid.uuid4().hex, uuid.uuid4().hex
             self.s.agent_legs[agent.leg_id] = agent_id
+            self.s.move_agent(agent, AgentEvent.PHONE_RINGING)
             try:
                 await self.s.port.originate(OriginateRequest(agent.leg_id, LegKind.AGENT, agent.extension,
                                                              caller_id="Dialer", timeout_s=AGENT_RING_S))
@@ -103,7 +103,7 @@ class PreviewFlow:
         try:
             await self.s.port.create_bridge(agent.bridge_id or "")
             await self.s.port.add_to_bridge(agent.bridge_id or "", agent.leg_id or "")
-            agent.phone_up = True
+            self.s.move_agent(agent, AgentEvent.PHONE_UP)
             await self._dial(agent, offer)
         except Exception as exc:
             log.warning("preview call for %s failed after the phone answered: %s", agent.username, exc)
@@ -117,10 +117,8 @@ class PreviewFlow:
         agent.leg_id = agent.bridge_id = None
         if offer is not None:
             await _give_back(offer.candidate, now)
-        if agent.state is AgentState.RESERVED:
-            agent.move(AgentState.PAUSED, now, reason)
-            self.s.writer.agent_state(agent.agent_id, AgentState.PAUSED, now, reason, session_id=agent.session_id)
-            self.s.publish_agent(agent)
+        self.s.move_agent(agent, AgentEvent.PHONE_DOWN)
+        self.s.move_agent(agent, AgentEvent.MISSED, reason)
 
     async def _dial(self, agent: LiveAgent, offer: Offer) -> str:
         agent_id = agent.agent_id
@@ -146,9 +144,7 @@ class PreviewFlow:
         await _give_back(offer.candidate, now + SKIP_DELAY)
         self.s.writer.event(now, "preview_skipped", campaign_id=offer.campaign_id, agent_id=agent_id,
                             contact_id=offer.candidate.contact.id)
-        if agent.state is AgentState.RESERVED:
-            agent.move(AgentState.READY, now)
-            self.s.publish_agent(agent)
+        self.s.move_agent(agent, AgentEvent.RELEASE)
 
     async def expire(self, now: datetime) -> None:
         for agent_id, offer in list(self.offers.items()):
@@ -158,11 +154,8 @@ class PreviewFlow:
             del self.offers[agent_id]
             await _give_back(offer.candidate, now)  # for the next ready agent, at once
             if agent is not None and agent.state is AgentState.RESERVED:
-                agent.move(AgentState.PAUSED, now, "did not answer the preview")
-                self.s.writer.agent_state(agent_id, AgentState.PAUSED, now, "did not answer the preview",
-                                          offer.campaign_id, agent.session_id)
                 self.s.publish({"type": "call.offer_expired", "agent_id": agent_id}, f"agent:{agent_id}")
-                self.s.publish_agent(agent)
+                self.s.move_agent(agent, AgentEvent.MISSED, "did not answer the preview", offer.campaign_id)
 
 
 async def _give_back(candidate: Candidate, due: datetime) -> None:

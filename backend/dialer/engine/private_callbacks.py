@@ -11,11 +11,12 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
+from dialer.engine.agents import AgentEvent
 from dialer.engine.call_flow import CallFlow
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.engine.contact_feed import select_contacts, start_attempts
 from dialer.engine.state import EngineState
-from dialer.models.enums import AgentState, PrivateNumbers
+from dialer.models.enums import PrivateNumbers
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +53,13 @@ class PrivateCallbacks:
                     await _give_back(feed.candidates[0], now)
                 return
             (prepared,) = await start_attempts(rt.config, self.s.engine_id, feed.candidates, now)
-            agent.move(AgentState.RESERVED, now, "private callback")
+            self.s.move_agent(agent, AgentEvent.RESERVE, "private callback", rt.campaign_id)
             call = self.calls.track(prepared, rt.campaign_id, now, reserved_agent_id=agent_id,
                                     private_callback=True)
             agent.call_id = call.call_id
             self.s.publish({"type": "call.offered", "agent_id": agent_id, "campaign_id": rt.campaign_id,
                             "card": call.contact, "private_callback": True, "dialing": True},
                            f"agent:{agent_id}")
-            self.s.publish_agent(agent)
             await self.calls.originate(call, rt.config.ring_timeout_s)
         except Exception:
             log.exception("private callback for agent %s failed", agent_id)

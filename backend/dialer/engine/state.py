@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from dialer.engine.agents import LiveAgent
+from dialer.engine.agents import AgentEvent, LiveAgent, step
+from dialer.engine.agents.presence import Presence
+from dialer.engine.agents.redial import Redials
 from dialer.engine.calls import CustomerCall
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.billing.service.meter import BillingMeter
@@ -41,6 +43,9 @@ class EngineState:
     notifier: Notifier = field(default_factory=Notifier)
     refusals: Refusals = field(default_factory=Refusals)  # Asterisk refusing originates
     billing: BillingMeter = field(default_factory=BillingMeter)  # rates calls, holds prepaid credit
+    presence: Presence = field(default_factory=Presence)  # the agents' panels and extensions
+    presence_grace_s: float | None = None  # None: nobody is made "disconnected" (no screens to watch)
+    redials: Redials = field(default_factory=Redials)  # agents' phones to call again
 
     def webhook(self, event: str, call: CustomerCall, **extra: object) -> None:
         """Tell the customer's IS about a call (queued; see engine.notifier)."""
@@ -54,6 +59,20 @@ class EngineState:
     def publish(self, event: dict, *topics: str) -> None:
         for topic in topics:
             self.hub.publish_nowait(topic, event)
+
+    def move_agent(self, agent: LiveAgent, event: AgentEvent, reason: str = "",
+                   campaign_id: int | None = None) -> bool:
+        """The one way an agent changes: the machine's verdict (`AgentStateError` when it
+        refuses), applied, recorded when the state or its reason changed, and published.
+        Returns whether the state changed."""
+        status = step(agent.status, event, reason)
+        now = self.clock()
+        changed = agent.apply(status, now)
+        if changed:
+            self.writer.agent_state(agent.agent_id, agent.state, now, agent.reason[:64], campaign_id,
+                                    agent.session_id)
+        self.publish_agent(agent)
+        return changed
 
     def publish_agent(self, agent: LiveAgent) -> None:
         event = agent.as_event()

@@ -135,6 +135,8 @@ class Campaign(Model):
     release_ringing = fields.BooleanField(db_default=True)
     wrap_up_s = fields.IntField(db_default=10)
     auto_end_wrap_up = fields.BooleanField(db_default=True)
+    # An agent's phone that drops (persistent mode) is called again by itself, with backoff.
+    redial_agent_phones = fields.BooleanField(db_default=False)
     # No free agent for an answered customer
     no_agent_action = fields.CharEnumField(NoAgentAction, max_length=16, db_default=NoAgentAction.HOLD.value)
     hold_message = fields.CharField(max_length=200, db_default="")  # sound played first

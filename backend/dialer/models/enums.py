@@ -23,6 +23,7 @@ class AgentState(str, Enum):
     ON_CALL = "on_call"
     WRAP_UP = "wrap_up"
     PAUSED = "paused"
+    NOT_READY = "not_ready"  # wants to work, cannot: phone down or nobody at the screen
 
 
 class AgentConnection(str, Enum):

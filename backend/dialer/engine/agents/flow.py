@@ -1,10 +1,13 @@
 """Agents in the engine: login into campaigns, the phone kept connected (persistent mode),
-ready / pause / logout, and the end of a call's wrap-up with the agent's disposition.
+ready / pause / logout, the phone lost and called again, presence of the agent's screens, and
+the end of a call's wrap-up with the agent's disposition. Every change of state goes through
+the agent machine (`machine.py`) by the engine's one `move()`.
 
 Persistent mode: when an agent first goes ready the engine calls their phone once and keeps
 it in a bridge of their own; each customer is then added to that bridge with one request,
-in milliseconds. A pause asked for during a call takes effect when wrap-up ends, and a
-pause while ready is safe: the dispatcher only gives calls to agents still ready.
+in milliseconds. The agent is ready only once that phone is up; a phone that drops makes
+them `not ready (phone down)` until it is called again (their button; by itself after an
+Asterisk restart, or always when one of their campaigns says so).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
-from dialer.engine.agents import AgentStateError, LiveAgent
+from dialer.engine.agents.live import LiveAgent
+from dialer.engine.agents.machine import AgentEvent, AgentStateError, Phone
 from dialer.engine.call_flow import CallFlow
 from dialer.engine.calls import CallState
 from dialer.engine.state import EngineState
@@ -24,6 +28,8 @@ from dialer.scheduling.retry import AttemptResult
 from dialer.telephony.port import LegKind, OriginateRequest
 
 log = logging.getLogger(__name__)
+
+PHONE_RING_S = 30
 
 
 class AgentError(Exception):
@@ -44,19 +50,27 @@ class AgentFlow:
             raise AgentError("You are not logged in to the dialer.")
         return agent
 
-    def _move(self, agent: LiveAgent, to: AgentState, reason: str = "", campaign_id: int | None = None) -> None:
-        now = self.s.clock()
-        agent.move(to, now, reason)
-        self.s.writer.agent_state(agent.agent_id, to, now, reason, campaign_id, agent.session_id)
-        self.s.publish_agent(agent)
+    def _move(self, agent: LiveAgent, event: AgentEvent, reason: str = "") -> None:
+        try:
+            self.s.move_agent(agent, event, reason)
+        except AgentStateError as exc:
+            raise AgentError(str(exc).capitalize() + ".") from None
+
+    def seen(self, agent: LiveAgent) -> None:
+        """The agent clicked something: somebody is at the screen."""
+        self.s.presence.seen(agent.agent_id, self.s.clock())
+        if not agent.present:
+            self.s.move_agent(agent, AgentEvent.BACK)
 
     # -- session -----------------------------------------------------------------------------
 
     async def login(self, agent_id: int, campaign_ids: set[int], extension: str | None = None,
                     ip: str = "") -> LiveAgent:
         agent = self.s.agents.get(agent_id)
+        self.s.presence.seen(agent_id, self.s.clock())
         if agent is not None:
             agent.campaign_ids = set(campaign_ids)
+            self.seen(agent)
             self.s.publish_agent(agent)
             return agent
         row = await Agent.get_or_none(id=agent_id).select_related("user")
@@ -73,19 +87,20 @@ class AgentFlow:
                           campaign_ids=set(campaign_ids), session_id=session.id,
                           per_call=row.connection is AgentConnection.PER_CALL)
         self.s.agents[agent_id] = agent
-        self._move(agent, AgentState.PAUSED, "logged in")
+        self._move(agent, AgentEvent.LOGIN, "logged in")
         return agent
 
     async def logout(self, agent_id: int, reason: str = "logout") -> None:
         agent = self.s.agents.get(agent_id)
         if agent is None:
             return
-        if agent.state in (AgentState.ON_CALL,):
+        if agent.state is AgentState.ON_CALL:
             raise AgentError("Finish the call before logging out.")
         if agent.state is AgentState.WRAP_UP and agent.call_id:
             await self.finish_wrap_up(agent_id)
-        self._move(agent, AgentState.LOGGED_OUT, reason)
+        self._move(agent, AgentEvent.LOGOUT, reason)
         del self.s.agents[agent_id]
+        self.s.redials.cancel(agent_id)
         if agent.leg_id:
             self.s.agent_legs.pop(agent.leg_id, None)
             await self.s.port.hangup(agent.leg_id)
@@ -98,36 +113,42 @@ class AgentFlow:
 
     async def ready(self, agent_id: int) -> None:
         agent = self._agent(agent_id)
-        if agent.state in (AgentState.ON_CALL, AgentState.WRAP_UP):
-            agent.pause_requested = None  # "ready" during a call cancels a pending pause
-            return
-        try:
-            self._move(agent, AgentState.READY)
-        except AgentStateError as exc:
-            raise AgentError(str(exc)) from None
-        if not agent.per_call and not agent.phone_up and agent.leg_id is None:
+        self.seen(agent)
+        self._move(agent, AgentEvent.READY)
+        if not agent.per_call and agent.phone is Phone.DOWN and agent.leg_id is None:
             await self._call_phone(agent)
         self.calls.dispatch()
 
     async def pause(self, agent_id: int, reason: str = "") -> None:
         agent = self._agent(agent_id)
-        if agent.state in (AgentState.ON_CALL, AgentState.WRAP_UP):
-            agent.pause_requested = reason or "pause"
-            self.s.publish_agent(agent)
-            return
-        self._move(agent, AgentState.PAUSED, reason)
+        self.seen(agent)
+        self._move(agent, AgentEvent.PAUSE, reason)  # during a call: taken when wrap-up ends
+
+    async def call_phone(self, agent_id: int) -> None:
+        """The agent's "call my phone" button: ring their phone again (persistent mode)."""
+        agent = self._agent(agent_id)
+        self.seen(agent)
+        if agent.per_call:
+            raise AgentError("Your phone is rung for each call; there is no line to call back.")
+        if agent.phone is Phone.UP:
+            raise AgentError("Your phone is already connected.")
+        if agent.phone is Phone.RINGING or agent.leg_id is not None:
+            return  # already being called
+        self.s.redials.cancel(agent_id)
+        await self._call_phone(agent)
 
     async def _call_phone(self, agent: LiveAgent) -> None:
         agent.leg_id = uuid.uuid4().hex
         agent.bridge_id = uuid.uuid4().hex
         self.s.agent_legs[agent.leg_id] = agent.agent_id
+        self.s.move_agent(agent, AgentEvent.PHONE_RINGING)
         try:
             await self.s.port.originate(OriginateRequest(agent.leg_id, LegKind.AGENT, agent.extension,
-                                                         caller_id="Dialer", timeout_s=30))
+                                                         caller_id="Dialer", timeout_s=PHONE_RING_S))
         except Exception as exc:
             self.s.agent_legs.pop(agent.leg_id, None)
-            agent.leg_id = None
-            self._move(agent, AgentState.PAUSED, "phone unreachable")
+            agent.leg_id = agent.bridge_id = None
+            self.s.move_agent(agent, AgentEvent.PHONE_DOWN, "phone unreachable")
             raise AgentError(f"Your phone could not be called: {exc}") from None
 
     # -- the agent's phone leg ---------------------------------------------------------------
@@ -149,14 +170,15 @@ class AgentFlow:
             log.warning("could not bridge agent %s's phone: %s", agent.username, exc)
             await self.s.port.hangup(agent.leg_id)
             return
-        agent.phone_up = True
+        self.s.redials.succeeded(agent_id)
+        self.s.move_agent(agent, AgentEvent.PHONE_UP)
         if agent.state is AgentState.READY:
             agent.idle_since = self.s.clock()
-        self.s.publish_agent(agent)
         self.calls.dispatch()
 
-    async def on_phone_gone(self, agent_id: int, reason: str) -> None:
-        """The agent's phone did not answer, or hung up: never leave a customer with silence."""
+    async def on_phone_gone(self, agent_id: int, reason: str, *, call_again: bool = False) -> None:
+        """The agent's phone did not answer, or hung up: never leave a customer with silence.
+        `call_again`: the phone was lost with Asterisk, not put down by the agent."""
         agent = self.s.agents.get(agent_id)
         if agent is None:
             return
@@ -171,17 +193,53 @@ class AgentFlow:
             return
         if agent.leg_id:
             self.s.agent_legs.pop(agent.leg_id, None)
-        agent.leg_id, agent.phone_up = None, False
+        agent.leg_id = None
         call = self.s.calls.get(agent.call_id) if agent.call_id else None
         if call is not None and call.state is CallState.BRIDGED:
             await self.s.port.hangup(call.call_id)  # the call ends; wrap-up follows as usual
         if agent.bridge_id:
             await self.s.port.destroy_bridge(agent.bridge_id)
             agent.bridge_id = None
-        if agent.state in (AgentState.READY, AgentState.RESERVED, AgentState.RINGING):
-            self._move(agent, AgentState.PAUSED, reason)
-        else:
-            self.s.publish_agent(agent)
+        self.s.move_agent(agent, AgentEvent.PHONE_DOWN, reason)
+        if not agent.per_call and (call_again or self.s.redials.pending(agent_id) or self._redials_itself(agent)):
+            self.s.redials.plan(agent_id, self.s.clock())
+
+    def _redials_itself(self, agent: LiveAgent) -> bool:
+        return any(rt.config.redial_agent_phones for cid in agent.campaign_ids
+                   if (rt := self.s.campaigns.get(cid)) is not None)
+
+    async def redial_due(self, now: datetime) -> None:
+        """Call again the phones whose turn has come (after an Asterisk restart, or by setting)."""
+        for agent_id in self.s.redials.due(now):
+            agent = self.s.agents.get(agent_id)
+            if agent is None or agent.per_call or agent.phone is not Phone.DOWN or agent.leg_id is not None:
+                self.s.redials.cancel(agent_id)
+                continue
+            try:
+                await self._call_phone(agent)
+            except AgentError as exc:
+                log.info("calling agent %s's phone again failed: %s", agent.username, exc)
+                self.s.redials.plan(agent_id, now)
+
+    # -- presence ----------------------------------------------------------------------------
+
+    def screen_opened(self, agent_id: int) -> None:
+        self.s.presence.opened(agent_id, self.s.clock())
+        agent = self.s.agents.get(agent_id)
+        if agent is not None and not agent.present:
+            self.s.move_agent(agent, AgentEvent.BACK)  # shown as back; resuming takes one click
+
+    def screen_closed(self, agent_id: int) -> None:
+        self.s.presence.closed(agent_id, self.s.clock())
+
+    def check_presence(self, now: datetime) -> None:
+        """Agents with no screen for the grace period are not ready (disconnected)."""
+        grace = self.s.presence_grace_s
+        if grace is None:
+            return
+        for agent in list(self.s.agents.values()):
+            if agent.present and self.s.presence.gone(agent.agent_id, now, grace):
+                self.s.move_agent(agent, AgentEvent.GONE)
 
     # -- wrap-up and disposition -------------------------------------------------------------
 
@@ -225,7 +283,7 @@ class AgentFlow:
                         "disposition": disposition.code}, f"agent:{agent_id}", f"campaign:{call.campaign_id}")
         if call.state is CallState.ENDED:
             self.s.calls.pop(call_id, None)
-            await self._leave_wrap_up(agent)
+            await self.leave_wrap_up(agent)
         else:
             call.contact["disposition_saved"] = True  # saved during the call: wrap-up ends at hang-up
 
@@ -236,7 +294,7 @@ class AgentFlow:
         if call is not None:
             self.calls.reschedule_contact(call, AttemptResult(call.outcome or CallOutcome.ANSWERED, call.cause),
                                           self.s.clock())
-        await self._leave_wrap_up(agent)
+        await self.leave_wrap_up(agent)
 
     def extend_wrap_up(self, agent_id: int, seconds: float) -> None:
         agent = self._agent(agent_id)
@@ -245,15 +303,12 @@ class AgentFlow:
         agent.wrap_up_until += timedelta(seconds=max(0.0, min(seconds, 600.0)))
         self.s.publish_agent(agent)
 
-    async def _leave_wrap_up(self, agent: LiveAgent) -> None:
+    async def leave_wrap_up(self, agent: LiveAgent) -> None:
         agent.call_id, agent.wrap_up_until = None, None
         if agent.state is not AgentState.WRAP_UP:
             return
-        if agent.pause_requested is not None:
-            reason, agent.pause_requested = agent.pause_requested, None
-            self._move(agent, AgentState.PAUSED, reason)
-        else:
-            self._move(agent, AgentState.READY)
+        self.s.move_agent(agent, AgentEvent.WRAP_UP_END)
+        if agent.state is AgentState.READY:
             self.calls.dispatch()
 
     async def check_wrap_ups(self, now: datetime) -> None:

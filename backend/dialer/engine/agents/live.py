@@ -1,30 +1,14 @@
-"""Agents as the engine holds them: who is logged in, on which phone, in which state, since when.
-
-The states and the allowed moves between them are explicit; a move that is not allowed raises
-`AgentStateError`, so a racing click (pause during a connect) is refused, never half-done.
-"""
+"""An agent as the engine holds them: who is logged in, on which phone, in which state since
+when, and the call they are on. The state changes only through the machine (`machine.step`),
+applied, recorded and published by the engine's one `move()` (engine/state.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from dialer.engine.agents.machine import AgentStatus, Phone
 from dialer.models.enums import AgentState
-
-S = AgentState
-_ALLOWED: dict[AgentState, frozenset[AgentState]] = {
-    S.LOGGED_OUT: frozenset({S.PAUSED, S.READY}),
-    S.READY: frozenset({S.RESERVED, S.RINGING, S.ON_CALL, S.PAUSED, S.LOGGED_OUT}),
-    S.RESERVED: frozenset({S.RINGING, S.ON_CALL, S.READY, S.PAUSED, S.LOGGED_OUT}),
-    S.RINGING: frozenset({S.ON_CALL, S.READY, S.PAUSED, S.LOGGED_OUT}),
-    S.ON_CALL: frozenset({S.WRAP_UP, S.LOGGED_OUT}),
-    S.WRAP_UP: frozenset({S.READY, S.PAUSED, S.LOGGED_OUT}),
-    S.PAUSED: frozenset({S.READY, S.LOGGED_OUT}),
-}
-
-
-class AgentStateError(Exception):
-    """The move is not allowed from the agent's current state; the message says why."""
 
 
 @dataclass
@@ -41,10 +25,11 @@ class LiveAgent:
     state: AgentState = AgentState.LOGGED_OUT
     reason: str = ""
     since: datetime | None = None
+    phone: Phone = Phone.DOWN
+    present: bool = True
     # The agent's phone kept connected in a bridge of their own (persistent mode).
     leg_id: str | None = None
     bridge_id: str | None = None
-    phone_up: bool = False
     per_call: bool = False  # rung for each call instead of kept connected
     call_id: str | None = None  # the customer call they are reserved for, on, or wrapping up
     pause_requested: str | None = None  # pause asked for during a call: applied after wrap-up
@@ -52,12 +37,24 @@ class LiveAgent:
     wrap_up_until: datetime | None = None
     session_id: int | None = None
 
-    def move(self, to: AgentState, at: datetime, reason: str = "") -> None:
-        if to not in _ALLOWED[self.state] and to is not self.state:
-            raise AgentStateError(f"agent {self.username} cannot go from {self.state.value} to {to.value}")
-        self.state, self.since, self.reason = to, at, reason
-        if to is AgentState.READY:
-            self.idle_since = at
+    @property
+    def phone_up(self) -> bool:
+        return self.phone is Phone.UP
+
+    @property
+    def status(self) -> AgentStatus:
+        return AgentStatus(self.state, self.reason, self.phone, self.present, self.per_call, self.pause_requested)
+
+    def apply(self, status: AgentStatus, at: datetime) -> bool:
+        """Take the machine's verdict; True when the work state or its reason changed."""
+        changed = (status.work, status.reason) != (self.state, self.reason)
+        if status.work is not self.state:
+            self.since = at
+            if status.work is AgentState.READY:
+                self.idle_since = at
+        self.state, self.reason, self.phone, self.present = status.work, status.reason, status.phone, status.present
+        self.pause_requested = status.pause_requested
+        return changed
 
     @property
     def can_take_call(self) -> bool:
@@ -70,6 +67,11 @@ class LiveAgent:
     def as_event(self) -> dict:
         return {"type": "agent.state", "agent_id": self.agent_id, "username": self.username, "name": self.name,
                 "team_id": self.team_id, "state": self.state.value, "reason": self.reason,
+                "label": self.status.label(),
                 "since": self.since.isoformat() if self.since else None,
                 "campaign_ids": sorted(self.campaign_ids), "call_id": self.call_id,
-                "phone_up": self.phone_up}
+                "phone": self.phone.value, "phone_up": self.phone_up, "present": self.present,
+                "per_call": self.per_call, "pause_requested": self.pause_requested}
+
+
+__all__ = ["LiveAgent"]
