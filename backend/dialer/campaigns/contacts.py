@@ -171,7 +171,9 @@ async def find_contacts(*, text: str = "", status: str = "", list_id: int | None
     if text:
         digits = "".join(ch for ch in text if ch.isdigit())
         cond = Q(name__icontains=text) | Q(external_id=text)
-        if len(digits) >= 3:
+        # Only what is written like a phone number is a phone fragment: the case "SP-0001" must not
+        # find every contact whose number holds the digits 0001.
+        if len(digits) >= 3 and all(ch.isdigit() or ch in " +-()./" for ch in text):
             cond |= Q(phone__contains=digits)
         query = query.filter(cond)
     total = await query.count()
