@@ -7,7 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from dialer.billing.rating import CallToRate, Rater, Rating, Unrated, billable_seconds, choose_tariff, price_of, rate_call
+from dialer.billing.rating import (CallToRate, Rater, Rating, Unrated, billable_seconds, choose_tariff, price_of,
+                                   rate_call)
 from dialer.billing.tariffs import Band, Increments, Rate, Tariff, TimeBands, prefix_digits
 
 UTC = timezone.utc

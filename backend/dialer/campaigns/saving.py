@@ -7,6 +7,7 @@ nothing is saved without saying who changed what (the audit entry lists the chan
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from types import SimpleNamespace
 from typing import Any, Awaitable, Callable, Mapping, TypeVar
@@ -48,6 +49,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, Decimal):  # money (billing): exact, as text
+        return str(value)
     if isinstance(value, Model):
         return value.pk
     return value

@@ -15,6 +15,7 @@ import pandas as pd
 from dialer.stats import loaders
 from dialer.stats.agents import agents_table, order_agents, teams_table
 from dialer.stats.campaigns import campaigns_table, hangup_causes_table
+from dialer.stats.costs import cost_tables, rated_calls
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import StatsDb
 from dialer.stats.report_charts import ChartSpec, chart_for
@@ -26,6 +27,7 @@ TITLES = {
     "campaigns": "Campaigns",
     "hourly": "Hour of day × day of week",
     "daily": "Trend by day",
+    "costs": "Call costs",
 }
 REPORTS = tuple(TITLES)
 
@@ -96,6 +98,8 @@ async def run_report(name: str, f: ReportFilter, *, now: datetime, db: StatsDb |
         report.tables["teams"] = teams_table(await agents_report(db, f, now))
     elif name == "campaigns":
         report.tables.update(await _campaigns(db, f, now))
+    elif name == "costs":
+        report.tables.update(cost_tables(await rated_calls(f), f.tz))
     else:
         dispositions = await loaders.disposition_directory(db)
         scope = await loaders.resolve_scope(db, f)

@@ -28,6 +28,7 @@ from dialer.integrations.delivery import start_webhook_worker, stop_webhook_work
 from dialer.web.errors import ApiError, LoginRequired, on_api_error, on_http_exception, on_login_required, on_unexpected
 from dialer.web.routes import account, api_core, dashboard, session_pages, users
 from dialer.web.routes import admin_campaigns, admin_contacts, admin_dnc, admin_profiles, admin_teams
+from dialer.web.routes import admin_billing
 from dialer.web.routes import api_calls, api_campaigns, api_contacts, api_docs
 from dialer.web.routes import webhooks
 from dialer.web.routes import supervisor_calls, supervisor_reports, supervisor_wallboard
@@ -50,6 +51,7 @@ ROUTE_MODULES = [
     account,
     api_core,
     admin_campaigns, admin_profiles, admin_contacts, admin_dnc, admin_teams,
+    admin_billing,
     api_contacts, api_calls, api_campaigns, api_docs,
     webhooks,
     supervisor_reports, supervisor_calls, supervisor_wallboard,
