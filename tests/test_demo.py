@@ -29,3 +29,18 @@ async def test_second_seed_changes_nothing_and_keeps_passwords(sqlite_db: str, t
     second = await seed(tmp_path / "pw.json", contacts=20)
     assert second == first == json.loads((tmp_path / "pw.json").read_text())
     assert (await User.all().count(), await Contact.all().count()) == counts
+
+
+async def test_the_demo_has_a_tariff_and_a_prepaid_branch_with_credit(sqlite_db: str, tmp_path: Path) -> None:
+    from decimal import Decimal
+
+    from dialer.models import AccountEntry, BillingAccount, Tariff
+    from dialer.models.billing import AccountMode
+
+    await seed(tmp_path / "pw.json", contacts=20)
+    await seed(tmp_path / "pw.json", contacts=20)
+    account = await BillingAccount.get().select_related("team")
+    assert account.team.name == "Sales" and account.mode is AccountMode.PREPAID
+    assert account.balance == Decimal("1000") and await AccountEntry.all().count() == 1, "topped up once"
+    tariff = await Tariff.get(name="Demo tariff")
+    assert await tariff.rates.all().count() == 4

@@ -12,13 +12,17 @@ import json
 import random
 import shutil
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 from dialer.accounts.passwords import generate_password
 from dialer.accounts.users import Actor, create_user, get_or_create_team
+from dialer.billing.service.accounts import top_up
 from dialer.config import Settings, load_settings
 from dialer.db import close_db, init_db, migrate
 from dialer.models import (
+    BillingAccount,
     CallerIdNumber,
     CallerIdPool,
     Campaign,
@@ -27,8 +31,12 @@ from dialer.models import (
     DialProfile,
     Disposition,
     PauseReason,
+    Tariff,
+    TariffRate,
+    Team,
     User,
 )
+from dialer.models.billing import AccountMode
 from dialer.models.enums import CampaignMode, Role
 
 # Stock Asterisk prompts ("We're sorry." "Please try your call again later."), played one
@@ -127,7 +135,27 @@ async def seed(passwords_file: Path, contacts: int = 500) -> dict[str, str]:
         card_fields=["plan", "customer_since"], abandon_message=DEMO_ABANDON_MESSAGE))
     if created:
         await campaign.contact_lists.add(contact_list)
+    await _seed_billing(team, actor)
     return passwords
+
+
+async def _seed_billing(team: Team, actor: Actor) -> None:
+    """A tariff and a prepaid branch: Sales' credit goes down as the demo's calls are rated
+    (Billing accounts), the wallboard warns below 100 CZK, and dialing stops when it runs out."""
+    tariff, created = await Tariff.get_or_create(name="Demo tariff", defaults=dict(
+        currency="CZK", first_increment_s=30, next_increment_s=6, connection_fee=Decimal("0.20"),
+        timezone="Europe/Prague"))
+    if created:
+        for prefix, destination, peak, off_peak, weekend in (
+                ("420", "Czechia fixed", "0.90", "0.50", "0.40"), ("4206", "Czech mobile", "1.50", "0.90", "0.60"),
+                ("4207", "Czech mobile", "1.50", "0.90", "0.60"), ("421", "Slovakia", "2.20", None, None)):
+            await TariffRate.create(tariff=tariff, prefix=prefix, destination=destination, peak=Decimal(peak),
+                                    off_peak=Decimal(off_peak) if off_peak else None,
+                                    weekend=Decimal(weekend) if weekend else None)
+    account, created = await BillingAccount.get_or_create(team=team, defaults=dict(
+        mode=AccountMode.PREPAID, currency="CZK", low_credit=Decimal("100"), vat_pct=Decimal("21")))
+    if created:
+        await top_up(account, "1000", actor=actor, at=datetime.now(timezone.utc), note="demo credit")
 
 
 SIMULATED_AGENTS = ("agent1", "agent2", "agent3")  # agent4 is left for a person to log in as

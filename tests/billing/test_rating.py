@@ -119,12 +119,15 @@ def test_the_most_specific_assignment_wins() -> None:
 
 
 def test_the_rater_gives_what_rate_call_gives() -> None:
-    tariffs = [tariff(id=1, valid_to=datetime(2026, 12, 1, 12, tzinfo=UTC)),
-               tariff(id=2, valid_from=datetime(2026, 12, 1, 12, tzinfo=UTC), rates=(Rate("420", D("9")),))]
+    shared = (Rate("420", D("1.00"), off_peak=D("0.50")),)
+    tariffs = [tariff(id=1, valid_to=datetime(2026, 12, 1, 12, tzinfo=UTC), rates=shared, connection_fee=D("0.10")),
+               tariff(id=2, valid_from=datetime(2026, 12, 1, 12, tzinfo=UTC), rates=shared),
+               tariff(id=3, team_id=5, rates=(Rate("420", D("9")),), bands=TimeBands(timezone="Europe/Prague"))]
     rater = Rater(tariffs)
-    for hour in (9, 11, 12, 15):
-        c = call(75, at=TUESDAY_9.replace(hour=hour))
-        assert rater.rate(c) == rate_call(c, tariffs)
+    for team in (None, 5):
+        for minute in (9 * 60, 11 * 60 + 59, 12 * 60, 16 * 60 + 59, 17 * 60, 17 * 60 + 59, 18 * 60):
+            c = call(75, at=TUESDAY_9.replace(hour=minute // 60, minute=minute % 60), team=team)
+            assert rater.rate(c) == rate_call(c, tariffs), (team, minute)
 
 
 def test_prefix_digits() -> None:

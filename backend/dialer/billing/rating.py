@@ -113,7 +113,7 @@ class Rater:
     def __init__(self, tariffs: Sequence[Tariff]) -> None:
         self.tariffs = tuple(tariffs)
         self._chosen: dict[tuple[int | None, str], list[Tariff]] = {}
-        self._prices: dict[tuple[int, int, int], tuple[Decimal, Decimal]] = {}
+        self._prices: dict[tuple[int, int, int, int], tuple[Decimal, Decimal]] = {}
         self._bands: dict[tuple[int, int], Band] = {}  # (tariff, UTC minute): bands change on whole minutes
 
     def rate(self, call: CallToRate) -> Rating | Unrated:
@@ -137,7 +137,9 @@ class Rater:
         if band is None:
             band = self._bands[minute] = tariff.bands.band_at(at)
         billable = billable_seconds((call.ended_at - at).total_seconds(), rate.increments or tariff.increments)
-        price_key = (id(rate), id(band), billable)  # ids: an Enum hashes in Python, slowly
+        # Ids: an Enum hashes in Python, slowly. The tariff too: two tariffs may share a rate
+        # and differ in their connection fee.
+        price_key = (id(tariff), id(rate), id(band), billable)
         priced = self._prices.get(price_key)
         if priced is None:
             per_minute = rate.per_minute_in(band)

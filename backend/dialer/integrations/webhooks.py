@@ -29,7 +29,8 @@ from dialer.campaigns.saving import SaveError, delete_record, save_record
 from dialer.campaigns.settings import check_refs
 from dialer.models import Campaign, WebhookDelivery, WebhookEndpoint
 
-EVENTS = ("call.started", "call.connected", "call.ended", "disposition.saved", "customer.abandoned")
+EVENTS = ("call.started", "call.connected", "call.ended", "disposition.saved", "customer.abandoned",
+          "billing.low_credit")
 TEST_EVENT = "webhook.test"
 SIGNATURE_HEADER = "X-Dialer-Signature"
 TIMESTAMP_HEADER = "X-Dialer-Timestamp"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from dialer.stats import loaders
 from dialer.stats.abandon import rule_abandon_rate
+from dialer.billing.service.accounts import low_credit_accounts
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import Sql, StatsDb
 
@@ -117,7 +118,7 @@ async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScop
             "contacts_remaining": int(remaining.get(cid, 0)), "not_dialing": [],
         })
     return {"type": "snapshot", "now": now.isoformat(), "agents": agent_rows, "campaigns": campaign_rows,
-            "calls": calls}
+            "calls": calls, "low_credit": await low_credit_accounts(scope.team_ids)}
 
 
 def call_row(r: dict[str, Any]) -> dict[str, Any]:

@@ -53,3 +53,18 @@ async def test_bad_amounts_and_postpaid_top_ups_are_refused(billing_world) -> No
         await save_account(billing_world.team, mode="both", currency="Kč", vat_pct="121", low_credit="x",
                            actor=Actor.system())
     assert set(refused.value.errors) == {"mode", "currency", "vat_pct", "low_credit"}
+
+
+async def test_the_wallboard_lists_low_credit_branches_in_scope(billing_world) -> None:
+    from dialer.billing.service.accounts import low_credit_accounts
+    from dialer.models import Team
+
+    other = await Team.create(name="Ostrava")
+    await BillingAccount.create(team=billing_world.team, mode=AccountMode.PREPAID, currency="CZK",
+                                balance=Decimal("3"), low_credit=Decimal("5"))
+    await BillingAccount.create(team=other, mode=AccountMode.PREPAID, currency="CZK", balance=Decimal("1"),
+                                low_credit=Decimal("5"))
+    assert {x["team"] for x in await low_credit_accounts()} == {"Brno", "Ostrava"}
+    (mine,) = await low_credit_accounts((billing_world.team.id,))
+    assert mine == {"type": "billing.low_credit", "team_id": billing_world.team.id, "team": "Brno",
+                    "balance": "3.0000", "threshold": "5.0000", "currency": "CZK"}

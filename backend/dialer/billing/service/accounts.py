@@ -141,3 +141,14 @@ async def prepaid_balances() -> dict[int, tuple[Decimal, str]]:
     """Branch -> (balance, currency) of every prepaid account."""
     rows = await BillingAccount.filter(mode=AccountMode.PREPAID).values_list("team_id", "balance", "currency")
     return {team_id: (balance, currency) for team_id, balance, currency in rows}
+
+
+async def low_credit_accounts(team_ids: tuple[int, ...] | None = None) -> list[dict[str, object]]:
+    """Prepaid branches whose credit is below their threshold, as the wallboard shows them
+    (the same shape as the `billing.low_credit` event)."""
+    query = BillingAccount.filter(mode=AccountMode.PREPAID).select_related("team")
+    if team_ids is not None:
+        query = query.filter(team_id__in=list(team_ids))
+    return [{"type": "billing.low_credit",
+             **LowCredit(a.team_id, a.team.name, a.balance, a.low_credit, a.currency).payload()}
+            for a in await query if is_low(a.balance, a.low_credit)]

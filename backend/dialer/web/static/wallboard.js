@@ -11,6 +11,7 @@ const teamsEl = document.getElementById("wb-teams");
 const agents = new Map();     // agent_id -> agent.state event
 const campaigns = new Map();  // campaign_id -> campaign.stats event
 const calls = new Map();      // call_id -> call.state event
+const lowCredit = new Map();  // team_id -> billing.low_credit event (prepaid branches short of credit)
 const teamNames = new Map();  // team_id -> name (from the snapshot)
 let skew = 0;                 // server clock - browser clock, ms
 
@@ -137,7 +138,20 @@ function render() {
   // Coalesce bursts of events into one paint (still well within a second).
   if (pending) return;
   pending = true;
-  requestAnimationFrame(() => { pending = false; renderCampaigns(); renderTeams(); });
+  requestAnimationFrame(() => { pending = false; renderCredit(); renderCampaigns(); renderTeams(); });
+}
+
+function renderCredit() {
+  // Prepaid branches whose credit fell below their threshold: their campaigns stop when it runs out.
+  let box = document.getElementById("wb-credit");
+  if (!box) {
+    box = el("section", { id: "wb-credit", class: "wb-credit", "aria-label": "Low credit", role: "alert" });
+    root.prepend(box);
+  }
+  box.replaceChildren(...[...lowCredit.values()].map((x) => el("p", { class: "alert error" },
+    `Low prepaid credit: ${x.team} has ${Number(x.balance).toFixed(2)} ${x.currency} `
+    + `(warning below ${Number(x.threshold).toFixed(2)}). Top it up under Billing accounts.`)));
+  box.hidden = lowCredit.size === 0;
 }
 
 function apply(msg) {
@@ -151,6 +165,11 @@ function apply(msg) {
       }
       for (const c of msg.campaigns || []) campaigns.set(String(c.campaign_id), c);
       for (const x of msg.calls || []) calls.set(String(x.call_id), x);
+      lowCredit.clear();
+      for (const x of msg.low_credit || []) lowCredit.set(String(x.team_id), x);
+      break;
+    case "billing.low_credit":
+      lowCredit.set(String(msg.team_id), msg);
       break;
     case "agent.state":
       agents.set(String(msg.agent_id), { ...agents.get(String(msg.agent_id)), ...msg });
