@@ -105,5 +105,5 @@ routes = [
     Route("/account/password", change_password, methods=["POST"]),
     Route("/account/sessions/end", end_all_sessions, methods=["POST"]),
     Route("/account/tokens", create_token, methods=["POST"]),
-    Route("/account/tokens/{token_id:int}/revoke", revoke, methods=["POST"]),
+    Route("/account/tokens/{token_id:id}/revoke", revoke, methods=["POST"]),
 ]
