@@ -113,3 +113,15 @@ async def test_supervisors_see_their_branch_costs_and_no_billing_settings(superv
     assert world.team.name in r.text and world.other_team.name not in r.text
     export = await supervisor.get(f"/reports/export?report=costs&format=csv&team={world.other_team.id}")
     assert export.status_code == 200 and world.other_team.name not in export.text
+
+
+async def test_the_campaign_page_says_when_the_credit_cannot_pay_the_next_minute(admin, world) -> None:
+    tariff = await Tariff.create(name="T", currency="CZK", connection_fee=Decimal("0.50"))
+    await TariffRate.create(tariff=tariff, prefix="420", peak=Decimal("2.00"))
+    account = await BillingAccount.create(team=world.team, mode=AccountMode.PREPAID, currency="CZK",
+                                          balance=Decimal("2.49"))
+    page = await admin.get(f"/campaigns/{world.campaign.id}")
+    assert "prepaid credit (2.49 CZK) cannot pay the next minute (2.5000 CZK)" in page.text
+    await BillingAccount.filter(id=account.id).update(balance=Decimal("2.50"))
+    assert "prepaid credit" not in (await admin.get(f"/campaigns/{world.campaign.id}")).text
+    assert "prepaid credit" not in (await admin.get(f"/campaigns/{world.other_campaign.id}")).text

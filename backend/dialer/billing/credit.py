@@ -33,5 +33,11 @@ def covers(balance: Decimal, next_minute: Decimal) -> bool:
     return balance > 0 and balance >= next_minute
 
 
+def stop_text(balance: Decimal, next_minute: Decimal, currency: str) -> str:
+    """The campaign page's sentence when a prepaid branch cannot dial."""
+    return (f"the branch's prepaid credit ({balance.quantize(Decimal('0.01'))} {currency}) cannot pay "
+            f"the next minute ({next_minute} {currency}): top it up")
+
+
 def is_low(balance: Decimal, threshold: Decimal) -> bool:
     return balance < threshold

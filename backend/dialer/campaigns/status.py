@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
+from dialer.billing.service.accounts import prepaid_stop_reason
 from dialer.campaigns.fields import valid_timezone
 from dialer.models import AgentSession, AgentStateChange, CallAttempt, Campaign, Contact
 from dialer.models.enums import AgentState, ContactStatus
-from dialer.scheduling.diagnosis import AgentView, Diagnosis, DiagnosisInput, DueGroup, diagnose
+from dialer.scheduling.diagnosis import AgentView, Code, Diagnosis, DiagnosisInput, DueGroup, diagnose
 from dialer.scheduling.zones import contact_zones
 
 DUE_SAMPLE = 2000
@@ -99,6 +100,9 @@ async def campaign_status(campaign: Campaign, now: datetime | None = None,
     """Everything the campaign page and `GET /api/v1/campaigns/{id}` show, as JSON."""
     now = now or datetime.now(timezone.utc)
     data = await load_diagnosis_input(campaign, now)
+    if live is None and campaign.team_id is not None:  # no engine here: the credit from the database
+        no_credit = await prepaid_stop_reason(campaign.team_id, now)
+        live = {Code.NO_PREPAID_CREDIT.value: no_credit} if no_credit else None
     diagnosis: Diagnosis = diagnose(data, now, live)
     return {
         "id": campaign.id, "name": campaign.name, "mode": campaign.mode.value, "status": campaign.status.value,

@@ -35,6 +35,7 @@ class Code(str, Enum):
     ABANDON_CAP = "abandon_cap"
     TRUNK_LIMIT = "trunk_limit"
     ASTERISK_DISCONNECTED = "asterisk_disconnected"
+    NO_PREPAID_CREDIT = "no_prepaid_credit"  # the branch's prepaid credit cannot pay the next minute
 
 
 @dataclass(frozen=True)

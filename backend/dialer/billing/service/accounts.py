@@ -13,8 +13,9 @@ from tortoise.transactions import in_transaction
 
 from dialer.accounts.audit import record_audit
 from dialer.accounts.users import Actor
-from dialer.billing.credit import is_low
+from dialer.billing.credit import covers, is_low, next_minute_cost, stop_text
 from dialer.billing.money import check_currency, parse_amount
+from dialer.billing.service.tariffs import load_tariffs
 from dialer.campaigns.saving import SaveError
 from dialer.models import AccountEntry, BillingAccount, Team
 from dialer.models.billing import AccountMode, EntryKind
@@ -152,3 +153,14 @@ async def low_credit_accounts(team_ids: tuple[int, ...] | None = None) -> list[d
     return [{"type": "billing.low_credit",
              **LowCredit(a.team_id, a.team.name, a.balance, a.low_credit, a.currency).payload()}
             for a in await query if is_low(a.balance, a.low_credit)]
+
+
+async def prepaid_stop_reason(team_id: int, now: datetime) -> str | None:
+    """Why the branch's campaigns do not dial, from the database (for a web process without
+    an engine of its own; the engine's meter says the same from memory)."""
+    account = await BillingAccount.get_or_none(team_id=team_id, mode=AccountMode.PREPAID)
+    if account is None:
+        return None
+    tariffs = await load_tariffs()
+    cost = next_minute_cost(tariffs, team_id, tuple({t.line for t in tariffs if t.line}), now)
+    return None if covers(account.balance, cost) else stop_text(account.balance, cost, account.currency)

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
-from dialer.billing.credit import covers, next_minute_cost
+from dialer.billing.credit import covers, next_minute_cost, stop_text
 from dialer.billing.rating import CallToRate, Rater, Rating
 from dialer.billing.service.accounts import Charge, LowCredit, deduct, prepaid_balances
 from dialer.billing.service.prices import store_ratings
@@ -74,8 +74,7 @@ class BillingMeter:
         cost = self.next_minute.get(team_id, Decimal(0))
         if covers(balance, cost):
             return None
-        return (f"the branch's prepaid credit ({balance.quantize(Decimal('0.01'))} {currency}) cannot pay "
-                f"the next minute ({cost} {currency}): top it up")
+        return stop_text(balance, cost, currency)
 
     # -- the task ---------------------------------------------------------------------------
 
