@@ -20,7 +20,7 @@ from dialer.billing.credit import covers, next_minute_cost, stop_text
 from dialer.billing.rating import CallToRate, Rater, Rating
 from dialer.billing.service.accounts import Charge, LowCredit, deduct, prepaid_balances
 from dialer.billing.service.prices import store_ratings
-from dialer.billing.service.tariffs import load_tariffs
+from dialer.billing.service.tariffs import load_tariffs, tariffs_version
 from dialer.billing.tariffs import Tariff
 from dialer.stopping import let_finish
 
@@ -53,6 +53,7 @@ class BillingMeter:
         self.next_minute: dict[int, Decimal] = {}
         self._queue: list[CallToRate] = []
         self._loaded_at = float("-inf")
+        self._tariffs_version: tuple[tuple[int, datetime | None], ...] | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._wake = asyncio.Event()
@@ -106,9 +107,13 @@ class BillingMeter:
             self._wake.clear()
 
     async def refresh(self) -> None:
-        """Re-read tariffs and prepaid balances (a top-up or a tariff edit in the web app)."""
-        self.tariffs = await load_tariffs()
-        self._rater = Rater(self.tariffs)
+        """Re-read prepaid balances, and the tariffs when one changed (a top-up or a tariff
+        edit in the web app)."""
+        version = await tariffs_version()
+        if version != self._tariffs_version:
+            self.tariffs = await load_tariffs()
+            self._tariffs_version = version
+        self._rater = Rater(self.tariffs)  # afresh: its caches stay small in a long-running engine
         self.balances = await prepaid_balances()
         self._loaded_at = monotonic.monotonic()
         self._price_next_minute()

@@ -157,6 +157,18 @@ async def save_rate(tariff: TariffRow, data: Mapping[str, str], *, actor: Actor,
     return saved
 
 
+async def delete_rate(tariff: TariffRow, rate: TariffRate, *, actor: Actor) -> None:
+    async with in_transaction():
+        await rate.delete()
+        await TariffRow.filter(id=tariff.id).update(updated_at=datetime.now(ZoneInfo("UTC")))
+        await record_audit(actor, "tariff_rate.delete", "tariff_rate", rate.id, {"prefix": rate.prefix})
+
+
+async def tariffs_version() -> tuple[tuple[int, datetime | None], ...]:
+    """What changes whenever a tariff or one of its rates does: the meter reloads on a change."""
+    return tuple(await TariffRow.filter(active=True).order_by("id").values_list("id", "updated_at"))
+
+
 @dataclass
 class RateImport:
     """What an import did: rates written, and every bad line with its reason."""

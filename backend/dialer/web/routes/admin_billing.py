@@ -23,6 +23,7 @@ from dialer.billing.service import accounts as account_service
 from dialer.billing.service import invoices as invoice_service
 from dialer.billing.service.tariffs import (TARIFF_FIELDS, RateImport, decimal_text, delete_tariff, import_rates,
                                             save_rate, save_tariff, tariff_form_values)
+from dialer.billing.service.tariffs import delete_rate as delete_tariff_rate
 from dialer.campaigns.saving import SaveError
 from dialer.models import AccountEntry, BillingAccount, Invoice, Tariff, TariffRate, Team
 from dialer.models.billing import AccountMode
@@ -96,7 +97,7 @@ async def delete_rate(request: Request) -> Response:
     rate = await TariffRate.get_or_none(id=request.path_params["rate_id"], tariff=tariff)
     if rate is None:
         raise ApiError(404, "No such rate in this tariff.")
-    await rate.delete()
+    await delete_tariff_rate(tariff, rate, actor=actor_of(request))
     flash(request, f"Removed the rate of prefix {rate.prefix}.")
     return RedirectResponse(tariffs.edit_url(tariff), 303)
 
