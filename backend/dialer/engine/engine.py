@@ -355,6 +355,7 @@ class Engine:
                 # with backoff), so the campaign goes on with no agent action.
                 await self.agents.on_phone_gone(agent.agent_id, "phone lost while Asterisk was unreachable",
                                                 call_again=not agent.per_call)
+        self.agents.recall_phones(now)
         if first:
             await self._recover_after_restart(event, now)
 

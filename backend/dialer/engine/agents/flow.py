@@ -138,6 +138,7 @@ class AgentFlow:
         await self._call_phone(agent)
 
     async def _call_phone(self, agent: LiveAgent) -> None:
+        agent.keeps_phone = True
         agent.leg_id = uuid.uuid4().hex
         agent.bridge_id = uuid.uuid4().hex
         self.s.agent_legs[agent.leg_id] = agent.agent_id
@@ -170,7 +171,7 @@ class AgentFlow:
             log.warning("could not bridge agent %s's phone: %s", agent.username, exc)
             await self.s.port.hangup(agent.leg_id)
             return
-        self.s.redials.succeeded(agent_id)
+        self.s.redials.answered(agent_id, self.s.clock())
         self.s.move_agent(agent, AgentEvent.PHONE_UP)
         if agent.state is AgentState.READY:
             agent.idle_since = self.s.clock()
@@ -193,20 +194,33 @@ class AgentFlow:
             return
         if agent.leg_id:
             self.s.agent_legs.pop(agent.leg_id, None)
-        agent.leg_id = None
-        call = self.s.calls.get(agent.call_id) if agent.call_id else None
-        if call is not None and call.state is CallState.BRIDGED:
-            await self.s.port.hangup(call.call_id)  # the call ends; wrap-up follows as usual
-        if agent.bridge_id:
-            await self.s.port.destroy_bridge(agent.bridge_id)
-            agent.bridge_id = None
+        bridge_id, agent.leg_id, agent.bridge_id = agent.bridge_id, None, None
+        # The state first: the requests below may fail (Asterisk shutting down answers 503).
         self.s.move_agent(agent, AgentEvent.PHONE_DOWN, reason)
-        if not agent.per_call and (call_again or self.s.redials.pending(agent_id) or self._redials_itself(agent)):
-            self.s.redials.plan(agent_id, self.s.clock())
+        now = self.s.clock()
+        if not agent.per_call and (call_again or self.s.redials.pending(agent_id, now) or self._redials_itself(agent)):
+            self.s.redials.plan(agent_id, now)
+        call = self.s.calls.get(agent.call_id) if agent.call_id else None
+        try:
+            if call is not None and call.state is CallState.BRIDGED:
+                await self.s.port.hangup(call.call_id)  # the call ends; wrap-up follows as usual
+            if bridge_id:
+                await self.s.port.destroy_bridge(bridge_id)
+        except Exception as exc:
+            log.info("cleaning up after agent %s's phone failed: %s", agent.username, exc)
 
     def _redials_itself(self, agent: LiveAgent) -> bool:
         return any(rt.config.redial_agent_phones for cid in agent.campaign_ids
                    if (rt := self.s.campaigns.get(cid)) is not None)
+
+    def recall_phones(self, now: datetime) -> None:
+        """Asterisk is back after an outage: every phone kept connected before it is called
+        again, at once and then with backoff, whether it was lost unseen (restart) or hung up
+        while Asterisk shut down. The campaign goes on with no agent action."""
+        for agent in self.s.agents.values():
+            if agent.keeps_phone and not agent.per_call and agent.phone is Phone.DOWN and agent.leg_id is None:
+                self.s.redials.cancel(agent.agent_id)
+                self.s.redials.plan(agent.agent_id, now)
 
     async def redial_due(self, now: datetime) -> None:
         """Call again the phones whose turn has come (after an Asterisk restart, or by setting)."""

@@ -31,6 +31,7 @@ class LiveAgent:
     leg_id: str | None = None
     bridge_id: str | None = None
     per_call: bool = False  # rung for each call instead of kept connected
+    keeps_phone: bool = False  # their phone was called to stay connected: bring it back after an outage
     call_id: str | None = None  # the customer call they are reserved for, on, or wrapping up
     pause_requested: str | None = None  # pause asked for during a call: applied after wrap-up
     idle_since: datetime | None = None
