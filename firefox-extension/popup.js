@@ -24,6 +24,10 @@ async function render() {
   $("who").textContent = s.name || s.username;
   $("state").textContent = state.replace("_", " ") + (s.state?.reason ? `: ${s.state.reason}` : "");
   $("state").dataset.state = state;
+  // The phone the dialer keeps connected is down (hung up, lost): the agent can have it rung again.
+  const phone = s.state?.phone;
+  $("phone").hidden = state === "logged_out" || s.state?.per_call || !phone || phone === "up";
+  $("phone").disabled = phone === "ringing";
   $("conn").textContent = s.connected ? "" : "(connecting…)";
   const card = s.call?.card;
   $("call").hidden = !card;
@@ -43,6 +47,7 @@ async function loadReasons() {
 
 $("open-options").addEventListener("click", () => ext.runtime.openOptionsPage());
 $("ready").addEventListener("click", () => action("ready"));
+$("phone").addEventListener("click", () => action("phone"));
 $("pause").addEventListener("click", () => action("pause", { reason_id: Number($("reason").value) || null }));
 $("logout").addEventListener("click", () => action("logout"));
 $("sign-out").addEventListener("click", async () => {

@@ -38,6 +38,9 @@ class Settings:
     cookie_secure: bool = False
     login_max_failures: int = 5
     login_window_s: int = 300
+    # An agent ready or reserved with neither panel nor extension connected this long becomes
+    # "not ready (disconnected)" (0: never).
+    presence_grace_s: int = 20
     log_level: str = "info"
     extra: Mapping[str, Any] = field(default_factory=dict)
 

@@ -23,6 +23,7 @@ _SPECIAL: dict[str, str] = {
     "on_call": "On call",
     "logged_out": "Logged out",
     "reserved": "Reserved for a call",
+    "not_ready": "Not ready",
     # campaigns
     "hangup": "Hang up",
     "hold": "Hold (message or music)",

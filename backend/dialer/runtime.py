@@ -32,7 +32,8 @@ class EngineRuntime:
         port = AriPort(self.client)
         self.engine = Engine(port, app.state.hub, engine_id=s.engine_id or socket.gethostname()[:48],
                              dial_template=s.dial_template, tick_s=self.tick_s,
-                             tz=str(s.extra.get("timezone", "UTC")))
+                             tz=str(s.extra.get("timezone", "UTC")),
+                             presence_grace_s=float(s.presence_grace_s) or None)
         await self.client.start()  # connects in the background and keeps reconnecting
         await self.engine.start()
         app.state.engine = self.engine

@@ -49,6 +49,7 @@ class AgentBot:
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        self.engine.agent_screen_closed(self.agent_id)
         try:
             await self.engine.agent_logout(self.agent_id)
         except AgentError:
@@ -58,6 +59,8 @@ class AgentBot:
         dispositions = {d.code: d for d in await Disposition.filter(campaign=None, active=True)}
         sub = self.engine.hub.subscribe(f"agent:{self.agent_id}")
         await self.engine.agent_login(self.agent_id, self.campaign_ids)
+        # A bot is its own screen: without one it would be "not ready (disconnected)" after the grace.
+        self.engine.agent_screen_opened(self.agent_id)
         await self.engine.agent_ready(self.agent_id)
         hang_up: asyncio.Task[None] | None = None
         async with sub:

@@ -121,6 +121,8 @@ async def _act(request: Request, action: str) -> Response:
             await engine.agent_logout(agent.id)
         elif action == "hangup":
             await engine.agent_hangup(agent.id)
+        elif action == "phone":
+            await engine.agent_call_phone(agent.id)
         elif action == "preview_call":
             return _ok(call_id=await engine.preview_call(agent.id))
         elif action == "preview_skip":
@@ -165,6 +167,12 @@ async def logout(request: Request) -> Response:
 @agent_guard
 async def hangup(request: Request) -> Response:
     return await _act(request, "hangup")
+
+
+@agent_guard
+async def call_phone(request: Request) -> Response:
+    """Call the agent's phone again (persistent mode), e.g. after they hung it up."""
+    return await _act(request, "phone")
 
 
 @agent_guard
@@ -267,6 +275,7 @@ routes = [
     Route(f"{P}/pause", pause, methods=["POST"]),
     Route(f"{P}/logout", logout, methods=["POST"]),
     Route(f"{P}/hangup", hangup, methods=["POST"]),
+    Route(f"{P}/phone", call_phone, methods=["POST"]),
     Route(f"{P}/disposition", disposition, methods=["POST"]),
     Route(f"{P}/wrap-up/extend", extend_wrap_up, methods=["POST"]),
     Route(f"{P}/preview/call", preview_call, methods=["POST"]),

@@ -3,9 +3,14 @@ extension (`?token=` with scope "agent").
 
 On connect the server sends `{"type": "snapshot", ...}` (state, open call, offer, figures),
 then every hub event of the topic `agent:<id>`. `{"type": "ping"}` gets `{"type": "pong"}`;
-any other message from the client (e.g. live.js's `subscribe`) is ignored. No timer runs on
-the server: a client whose tab slept simply reconnects and gets a fresh snapshot, and
-nothing here logs an agent out for being quiet. `auth.revoked` ends a token's socket (4401).
+any other message from the client (e.g. live.js's `subscribe`) is ignored. `auth.revoked`
+ends a token's socket (4401).
+
+Presence: each open socket tells the engine somebody is at a screen of the agent's (panel or
+extension). The clients ping every 15 s (panel) or 20 s (extension); one silent for
+`HEARTBEAT_S` is closed (4408). With none left for the engine's grace period (20 s by
+default, DIALER_PRESENCE_GRACE_S) a ready or reserved agent becomes "not ready
+(disconnected)" and resumes with one click; nobody is logged out for being quiet.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ CLOSE_FORBIDDEN = 4403
 FORWARDED = {"agent.state", "call.offered", "call.connected", "call.ended", "call.offer_expired",
              "disposition.saved", "auth.revoked"}
 REFRESH_FIGURES = {"call.ended", "disposition.saved"}
+HEARTBEAT_S = 45.0
 
 
 async def _caller(websocket: WebSocket) -> tuple[User, bool] | None:
@@ -72,8 +78,16 @@ async def agent_socket(websocket: WebSocket) -> None:
             if kind in REFRESH_FIGURES:
                 await websocket.send_json(await figures(agent.id, getattr(app.state, "engine", None)))
 
-    await serve_live(websocket, subscription,
-                     lambda: snapshot(getattr(app.state, "engine", None), agent, user), forward)
+    engine = getattr(app.state, "engine", None)
+    if engine is not None:
+        engine.agent_screen_opened(agent.id)
+    try:
+        await serve_live(websocket, subscription,
+                         lambda: snapshot(getattr(app.state, "engine", None), agent, user), forward,
+                         heartbeat_s=HEARTBEAT_S)
+    finally:
+        if engine is not None:
+            engine.agent_screen_closed(agent.id)
 
 
 routes = [WebSocketRoute("/ws/agent", agent_socket)]

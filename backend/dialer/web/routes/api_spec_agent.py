@@ -113,6 +113,10 @@ AGENT_PATHS: dict[str, Any] = {
     f"{P}/pause": _act("Pause, with a reason", body="PauseIn", description="No reason: a plain Pause."),
     f"{P}/logout": _act("Leave the dialer (not the web session)"),
     f"{P}/hangup": _act("Hang up the current call"),
+    f"{P}/phone": _act("Call the agent's phone again", description=(
+        "Persistent mode: the phone the dialer keeps connected is rung again, e.g. after the agent hung "
+        "it up (their state is then `not_ready`, reason `phone down`); answered, a not-ready agent is "
+        "ready again. 409 when it is already connected, or for an agent rung for each call.")),
     f"{P}/disposition": _act("Close the call's form: disposition, notes, callback", body="DispositionIn",
                              required=True),
     f"{P}/wrap-up/extend": _act("More time for the form", body="ExtendIn"),

@@ -20,6 +20,7 @@ const STATE_GROUPS = [
   ["on_call", ["on_call", "ringing", "reserved"], "On call"],
   ["wrap_up", ["wrap_up"], "Wrap-up"],
   ["paused", ["paused"], "Paused"],
+  ["not_ready", ["not_ready"], "Not ready"],
 ];
 // Words for agent states and campaign statuses: dialer/labels.py's, handed over by the page.
 const STATE_LABEL = JSON.parse(document.getElementById("wallboard")?.dataset.labels || "{}");

@@ -42,12 +42,23 @@ function render() {
   const s = view.state.state || "logged_out";
   const state = $("ap-state");
   state.dataset.state = s;
-  state.textContent = (LABELS[s] || s) + (s === "paused" && view.state.reason ? `: ${view.state.reason}` : "");
+  // "Not ready (phone down)", "Not ready (disconnected)": the reason is the point.
+  const withReason = (s === "paused" || s === "not_ready") && view.state.reason;
+  state.textContent = (LABELS[s] || s) + (withReason ? (s === "paused" ? `: ${view.state.reason}` : ` (${view.state.reason})`) : "");
   const inCall = (s === "on_call" || s === "wrap_up") && view.call;
   $("ap-join").hidden = s !== "logged_out";
   $("ap-controls").hidden = s === "logged_out";
-  $("ap-waiting").hidden = !(s === "ready" || s === "paused");
-  $("ap-waiting-title").textContent = s === "ready" ? "Waiting for a call" : "Paused";
+  $("ap-waiting").hidden = !(s === "ready" || s === "paused" || s === "not_ready");
+  $("ap-waiting-title").textContent = s === "ready" ? "Waiting for a call"
+    : s === "not_ready" ? (view.state.reason === "disconnected" ? "You were away: click Ready to take calls again"
+      : "Your phone is not connected: click Call my phone") : "Paused";
+  // Persistent mode: the dialer keeps the phone connected; when it is down the agent can have it rung again.
+  const phone = view.state.phone || "down";
+  const keepsPhone = s !== "logged_out" && !view.state.per_call;
+  $("ap-phone").hidden = !keepsPhone || phone === "up";
+  $("ap-phone").disabled = phone === "ringing";
+  $("ap-phone-state").hidden = !keepsPhone;
+  $("ap-phone-state").textContent = keepsPhone ? `Phone: ${phone === "ringing" ? "calling you…" : phone}` : "";
   $("ap-manual").hidden = !(s === "ready" || s === "paused");
   $("ap-offer").hidden = !(s === "reserved" && view.offer);
   $("ap-call").hidden = !inCall;
@@ -188,6 +199,7 @@ $("ap-pause").addEventListener("click", async () => {
   render();
 });
 $("ap-logout").addEventListener("click", () => act("logout"));
+$("ap-phone").addEventListener("click", () => act("phone"));
 $("ap-hangup").addEventListener("click", () => act("hangup"));
 $("ap-extend").addEventListener("click", () => act("wrap-up/extend", { seconds: 60 }));
 $("ap-offer-call").addEventListener("click", () => act("preview/call"));
