@@ -1,6 +1,7 @@
 """The agents and teams reports: pure arithmetic on the frames `loaders` returns.
 
-Time in states comes from the state history (ready, ringing/reserved, paused by reason),
+Time in states comes from the state history (ready, ringing/reserved, paused by reason; not
+ready, with its phone down or nobody at the screen, counts as paused, by its reason too),
 logged-in time from sessions, talk and wrap-up from the calls themselves (what handle time
 is made of). Occupancy is handle time over handle time plus time ready or being offered a
 call; pauses are left out, as is usual in contact centres.
@@ -11,7 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 SECONDS = ["logged_in_s", "ready_s", "ringing_s", "paused_s", "talk_s", "wrap_up_s"]
-STATE_COLUMN = {"ready": "ready_s", "reserved": "ringing_s", "ringing": "ringing_s", "paused": "paused_s"}
+STATE_COLUMN = {"ready": "ready_s", "reserved": "ringing_s", "ringing": "ringing_s", "paused": "paused_s",
+                "not_ready": "paused_s"}
 NO_TEAM = "(no team)"
 
 
@@ -58,9 +60,11 @@ def agents_table(directory: pd.DataFrame, sessions: pd.DataFrame, states: pd.Dat
     table[SECONDS] = table[SECONDS].astype(float).round(3)
     table["calls_handled"] = table["calls_handled"].astype(int)
     table = add_derived(table)
-    pauses = states[states["state"] == "paused"]
+    pauses = states[states["state"].isin(["paused", "not_ready"])]
     if not pauses.empty:
-        reasons = pauses.assign(reason=pauses["reason"].replace("", "(no reason)")).pivot_table(
+        reason = pauses["reason"].replace("", "(no reason)")
+        reason = reason.where(pauses["state"] == "paused", "not ready (" + pauses["reason"] + ")")
+        reasons = pauses.assign(reason=reason).pivot_table(
             index="agent_id", columns="reason", values="seconds", aggfunc="sum")
         for reason in sorted(reasons.columns):
             table[f"paused: {reason}"] = reasons[reason].reindex(table.index).fillna(0).round(3)
