@@ -30,6 +30,7 @@ async def test_top_up_deduct_and_warn_once(billing_world) -> None:
                            Charge(team, 3, Decimal("1.0000"), "EUR", AT)])
     assert [w.balance for w in warned] == [Decimal("4.5000")]
     assert await deduct([Charge(team, 4, Decimal("1"), "CZK", AT)]) == [], "warned once"
+    await deduct([Charge(team, 4, Decimal("1"), "CZK", AT)])  # a retry of the same call: not charged twice
     account = await BillingAccount.get(id=account.id)
     assert account.balance == Decimal("3.5000")
     calls = await AccountEntry.filter(kind=EntryKind.CALL).order_by("id")

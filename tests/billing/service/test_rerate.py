@@ -15,7 +15,8 @@ from conftest import DAY
 NOW = datetime(2026, 12, 5, tzinfo=timezone.utc)
 
 
-async def test_rerate_prices_fixes_and_reports(billing_world) -> None:
+async def test_rerate_prices_fixes_and_reports(billing_world, monkeypatch) -> None:
+    monkeypatch.setattr("dialer.billing.service.prices.PARALLEL_FROM", 2)  # PostgreSQL: the two-connection write
     w = billing_world
     mobile = await w.answered(61)  # 120 billable s at 2.00
     fixed = await w.answered(30, phone="+420221000000")  # 60 s at 1.00

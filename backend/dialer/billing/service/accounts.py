@@ -115,6 +115,11 @@ async def deduct(charges: Iterable[Charge], *, kind: EntryKind = EntryKind.CALL,
         return []
     warnings: list[LowCredit] = []
     async with in_transaction():
+        if kind is EntryKind.CALL:  # a call is deducted once, whatever retries happen
+            ids = [c.attempt_id for group in by_team.values() for c in group]
+            done = set(await AccountEntry.filter(attempt_id__in=ids, kind=EntryKind.CALL)
+                       .values_list("attempt_id", flat=True))
+            by_team = {team: [c for c in group if c.attempt_id not in done] for team, group in by_team.items()}
         accounts = await BillingAccount.filter(team_id__in=list(by_team), mode=AccountMode.PREPAID) \
             .select_for_update()
         for account in accounts:

@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
+from tortoise.transactions import in_transaction
+
 from dialer.billing.credit import covers, next_minute_cost, stop_text
 from dialer.billing.rating import CallToRate, Rater, Rating
 from dialer.billing.service.accounts import Charge, LowCredit, deduct, prepaid_balances
@@ -147,16 +149,20 @@ class BillingMeter:
             else:
                 self.unrated += 1
                 log.warning("call %s not rated: %s", result.attempt_id, result.reason)
-        await store_ratings(ratings, self.clock())
         ended = {c.attempt_id: c.ended_at for c in batch}
         charges = [Charge(team, r.attempt_id, r.price, r.currency, ended[r.attempt_id]) for r in ratings
                    if (team := teams[r.attempt_id]) is not None and team in self.balances]
-        warnings = await deduct(charges) if charges else []
+        async with in_transaction():  # prices and deductions together: a retry repeats neither half
+            await store_ratings(ratings, self.clock())
+            warnings = await deduct(charges) if charges else []
         self.rated += len(ratings)
-        if charges:
-            self.balances = await prepaid_balances()
         for warning in warnings:
             self._warn(warning)
+        if charges:
+            try:
+                self.balances = await prepaid_balances()
+            except Exception:  # the next refresh reads them; the calls are rated and deducted
+                log.exception("reading prepaid balances failed")
 
     def _warn(self, low: LowCredit) -> None:
         event = {"type": LOW_CREDIT_EVENT, **low.payload(), "at": self.clock().isoformat()}

@@ -105,7 +105,7 @@ async def rerate(start: datetime, end: datetime, *, at: datetime, dry_run: bool 
             charges.append(Charge(team_id, attempt_id, result.price - (old or ZERO), result.currency, at))
     report.changed = len(changed) + len(cleared)
     if not dry_run:
-        await store_ratings(changed, at)
+        await store_ratings(changed, at, parallel=True)
         await clear_prices(cleared)
         prepaid = await prepaid_balances()
         await deduct([c for c in charges if c.team_id in prepaid], kind=EntryKind.ADJUSTMENT, note="re-rating")
