@@ -62,6 +62,11 @@ def test_agent_reasons() -> None:
     paused = (AgentView(AgentState.PAUSED),)
     assert codes(diagnose(data(agents=paused), NOON)) == [Code.NO_AGENT_READY]
     assert diagnose(data(agents=(AgentView(AgentState.ON_CALL),)), NOON).dialing  # busy, not stuck
+    stuck = (AgentView(AgentState.NOT_READY, reason="phone down"), AgentView(AgentState.NOT_READY,
+             reason="phone down"), AgentView(AgentState.PAUSED, reason="Lunch"))
+    d = diagnose(data(agents=stuck), NOON)
+    assert codes(d) == [Code.NO_AGENT_READY]
+    assert d.reasons[0].message == "3 agent(s) logged in, none ready: 2 not ready (phone down), 1 paused."
     d = diagnose(data(required_skills=("pl",)), NOON)
     assert codes(d) == [Code.NO_AGENT_WITH_SKILLS] and "pl" in d.reasons[0].message
 

@@ -65,7 +65,8 @@ async def _agents(campaign: Campaign) -> list[AgentView]:
         last = await AgentStateChange.filter(agent_id=session.agent_id).order_by("-at").first()
         state = last.state if last is not None else AgentState.PAUSED
         if state is not AgentState.LOGGED_OUT:
-            views.append(AgentView(state=state, skills=tuple(session.agent.skills or ())))
+            views.append(AgentView(state=state, skills=tuple(session.agent.skills or ()),
+                                   reason=last.reason if last is not None else ""))
     return views
 
 

@@ -7,6 +7,7 @@ limit, Asterisk disconnected) through the `live` argument, reason code -> messag
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -50,6 +51,7 @@ class DueGroup:
 class AgentView:
     state: AgentState
     skills: tuple[str, ...] = ()
+    reason: str = ""  # why paused / not ready ("phone down", "disconnected")
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,13 @@ def _agent_reasons(data: DiagnosisInput) -> list[Reason]:
     if not any(a.state is AgentState.READY for a in skilled):
         if any(a.state in busy_states for a in skilled):
             return []  # they are working; calls go out as they become free
-        return [Reason(Code.NO_AGENT_READY, f"{len(skilled)} agent(s) logged in, none ready (all paused).")]
+        not_ready = Counter(a.reason or "?" for a in skilled if a.state is AgentState.NOT_READY)
+        if not not_ready:
+            return [Reason(Code.NO_AGENT_READY, f"{len(skilled)} agent(s) logged in, none ready (all paused).")]
+        why = ", ".join(f"{n} not ready ({reason})" for reason, n in sorted(not_ready.items()))
+        paused = len(skilled) - sum(not_ready.values())
+        return [Reason(Code.NO_AGENT_READY, f"{len(skilled)} agent(s) logged in, none ready: {why}"
+                                            + (f", {paused} paused." if paused else "."))]
     return []
 
 
