@@ -134,6 +134,7 @@ class AgentServer:
         port = free_port()
         self.world = AgentWorld(f"http://127.0.0.1:{port}", self.crm, ids)
         fake = FakeAsterisk(seed=8, time_scale=10.0)
+        self.fake = fake  # for faults made from the PBX side (run them on the server's loop: `run`)
         parts: dict[str, Any] = {}
 
         async def start(app: Any) -> None:

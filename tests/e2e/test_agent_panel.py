@@ -1,6 +1,7 @@
 """The agent panel's own flows in Chromium (no extension): join, ready, the call form with
 every contact field, a callback disposition with its date and time, "private", pause asked
-for during wrap-up, and preview Call / Skip."""
+for during wrap-up, preview Call / Skip, and the phone hung up by the PBX then called again
+with the panel's button."""
 
 from __future__ import annotations
 
@@ -133,4 +134,35 @@ def test_preview_skip_then_call(server: AgentServer, browser: Any) -> None:
     page.select_option("#ap-disposition", label="Sale")
     page.click("#ap-save")
     expect(page.locator("#ap-state")).to_have_attribute("data-state", "paused")
+    page.close()
+
+
+def test_a_phone_hung_up_by_the_pbx_shows_not_ready_and_the_button_calls_it_again(server: AgentServer,
+                                                                                    browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    login(page, server.world.base, "bea")
+    expect(page.locator("#ap-conn")).to_have_text("live", timeout=10_000)
+    if server.agent_state("bea") == "logged_out":
+        _join(page, "Preview calls")
+    page.click("#ap-ready")
+    expect(page.locator("#ap-offer")).to_be_visible(timeout=15_000)  # ready, with the phone up
+    expect(page.locator("#ap-phone")).to_be_hidden()
+    agent_id = server.world.ids["bea"]
+
+    async def hang_up_the_phone() -> None:
+        server.fake.request_hangup(f"{server.engine.s.agents[agent_id].leg_id};2")
+
+    server.run(hang_up_the_phone)
+    state = page.locator("#ap-state")
+    expect(state).to_have_attribute("data-state", "not_ready", timeout=10_000)
+    expect(state).to_have_text("Not ready (phone down)")
+    expect(page.locator("#ap-offer")).to_be_hidden()
+    expect(page.locator("#ap-phone")).to_be_visible()
+    page.click("#ap-phone")
+    # Answered, the phone makes her ready again by itself, and the next offer comes.
+    expect(page.locator("#ap-offer")).to_be_visible(timeout=15_000)
+    expect(page.locator("#ap-phone")).to_be_hidden()
+    expect(page.locator("#ap-phone-state")).to_have_text("Phone: up")
     page.close()
