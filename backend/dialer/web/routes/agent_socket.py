@@ -8,9 +8,11 @@ ends a token's socket (4401).
 
 Presence: each open socket tells the engine somebody is at a screen of the agent's (panel or
 extension). The clients ping every 15 s (panel) or 20 s (extension); one silent for
-`HEARTBEAT_S` is closed (4408). With none left for the engine's grace period (20 s by
-default, DIALER_PRESENCE_GRACE_S) a ready or reserved agent becomes "not ready
-(disconnected)" and resumes with one click; nobody is logged out for being quiet.
+`HEARTBEAT_S` is closed (4408): longer than a minute, as Chrome runs a hidden tab's timers
+once a minute after five minutes hidden, and a hidden panel is still a present agent. With
+none left for the engine's grace period (20 s by default, DIALER_PRESENCE_GRACE_S) a ready or
+reserved agent becomes "not ready (disconnected)" and resumes with one click; nobody is logged
+out for being quiet.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ CLOSE_FORBIDDEN = 4403
 FORWARDED = {"agent.state", "call.offered", "call.connected", "call.ended", "call.offer_expired",
              "disposition.saved", "auth.revoked"}
 REFRESH_FIGURES = {"call.ended", "disposition.saved"}
-HEARTBEAT_S = 45.0
+HEARTBEAT_S = 75.0
 
 
 async def _caller(websocket: WebSocket) -> tuple[User, bool] | None:
