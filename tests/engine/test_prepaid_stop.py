@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from dialer.accounts.users import Actor
 from dialer.billing.service.accounts import top_up
-from dialer.models import AccountEntry, BillingAccount, CallAttempt, Disposition, Tariff, TariffRate, Team
+from dialer.models import (AccountEntry, BillingAccount, CallAttempt, Disposition, Tariff, TariffRate, Team,
+                           WebhookDelivery, WebhookEndpoint)
 from dialer.models.billing import AccountMode, EntryKind
 from dialer.models.enums import AgentState
 
@@ -28,6 +29,7 @@ async def test_credit_runs_out_and_the_branch_stops_dialing(engine_world) -> Non
                                           balance=Decimal("2.50"), low_credit=Decimal("2.00"))
     campaign, (agent_id,) = await w.campaign("progressive", ANSWERING, agents=1, team=branch, wrap_up_s=1)
     done = await Disposition.get(code="done")
+    hook = await WebhookEndpoint.create(name="IS", url="http://127.0.0.1:9/hook", events=["billing.low_credit"])
     wallboard = w.engine.hub.subscribe(f"team:{branch.id}")
     await w.engine.agent_login(agent_id, {campaign.id})
     await w.engine.agent_ready(agent_id)
@@ -56,6 +58,7 @@ async def test_credit_runs_out_and_the_branch_stops_dialing(engine_world) -> Non
         _, event = await wallboard.get()
         return event.get("type") == "billing.low_credit" and event["team_id"] == branch.id
     await w.until(warned, timeout=5)
+    await w.until(lambda: WebhookDelivery.filter(endpoint=hook, event="billing.low_credit").exists(), timeout=5)
 
     # Nothing more is dialed while the credit is short, even with the agent ready.
     await w.until(lambda: w.engine.s.agents[agent_id].state is AgentState.READY or stopped(), timeout=10)
