@@ -235,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--timezone", default="UTC", help="the zone the days are in (default UTC)")
     r.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     r.add_argument("--json", action="store_true", help="print one JSON object")
+    i = bsub.add_parser("import-rates", help="import a tariff's rates from a CSV file (bad lines are reported)")
+    i.add_argument("file", help="CSV with columns prefix, price; optional destination, off_peak, weekend, "
+                                "connection_fee, increments")
+    i.add_argument("--tariff", required=True, help="the tariff's name (create it in the web app first)")
+    i.add_argument("--replace", action="store_true", help="the tariff's rates become the file's")
+    i.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_billing)
     return parser
 

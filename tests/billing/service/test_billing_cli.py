@@ -1,4 +1,4 @@
-"""`dialer billing rerate` as people run it: a subprocess against a migrated database."""
+"""The `dialer billing` commands as people run them: a subprocess on a migrated database."""
 
 from __future__ import annotations
 
@@ -50,3 +50,22 @@ def test_rerate_prints_what_changed_and_json(tmp_path: Path) -> None:
     assert json.loads(again.stdout)["changed"] == 0
     bad = dialer("billing", "rerate", "--from", "2026-12-01", "--to", "2026-11-01", env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_import_rates_reports_bad_lines_as_contact_imports_do(tmp_path: Path) -> None:
+    url = f"sqlite://{(tmp_path / 'cli.sqlite3').as_posix()}"
+    env = {"DIALER_DB_URL": url, "DIALER_DATA_DIR": str(tmp_path)}
+    asyncio.run(_world(url))
+    rates = tmp_path / "rates.csv"
+    rates.write_text("prefix,destination,price,increments\n421,Slovakia,0.8,30/6\n44,UK,x,\n", encoding="utf-8")
+    run = dialer("billing", "import-rates", str(rates), "--tariff", "T", "--json", env=env)
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert (report["imported"], report["invalid"], report["errors"][0]["line"]) == (1, 1, 3)
+    text = dialer("billing", "import-rates", str(rates), "--tariff", "T", env=env)
+    assert "line 3: price" in text.stdout
+    assert dialer("billing", "import-rates", str(rates), "--tariff", "Nope", env=env).returncode == 2
+    header = tmp_path / "header.csv"
+    header.write_text("a,b\n1,2\n", encoding="utf-8")
+    refused = dialer("billing", "import-rates", str(header), "--tariff", "T", "--json", env=env)
+    assert refused.returncode == 1 and json.loads(refused.stdout)["status"] == "refused"
