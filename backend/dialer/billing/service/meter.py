@@ -148,7 +148,9 @@ class BillingMeter:
                 teams[call.attempt_id] = call.team_id
             else:
                 self.unrated += 1
-                log.warning("call %s not rated: %s", result.attempt_id, result.reason)
+                # A dialer with no tariffs does no billing: only a gap in a tariff set is worth a warning.
+                log.log(logging.WARNING if self.tariffs else logging.DEBUG,
+                        "call %s not rated: %s", result.attempt_id, result.reason)
         ended = {c.attempt_id: c.ended_at for c in batch}
         charges = [Charge(team, r.attempt_id, r.price, r.currency, ended[r.attempt_id]) for r in ratings
                    if (team := teams[r.attempt_id]) is not None and team in self.balances]
