@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialer.tray.agent_view import SHOWN_KEEP, AgentView, apply, connection
 from dialer.tray.badge import BADGES, TrayState, label, tray_state
+from dialer.tray.icon import x11_title
 
 CARD = {"contact_id": 7, "name": "Jana", "external_id": "CASE-7", "phone": "+420600000018", "campaign_id": 3,
         "campaign": "Sales", "attempt": 1, "fields": {}, "deep_link": ""}
@@ -32,6 +33,7 @@ def test_engine_states_map_to_the_icon() -> None:
     assert tray_state("ready", signed_in=False, connected=True) is TrayState.SIGNED_OUT
     assert label(TrayState.PAUSED, "Lunch") == "Dialer: paused — Lunch"
     assert label(TrayState.DISCONNECTED) == "Dialer: disconnected"
+    assert x11_title(label(TrayState.PAUSED, "Oběd")) == "Dialer: paused - Ob?d"  # X11 names are Latin-1
 
 
 def test_a_call_goes_ready_on_call_wrap_up_ready_with_one_card() -> None:

@@ -1,11 +1,13 @@
 """The tray app under Xvfb against a live dialer (engine + fake Asterisk, tests/e2e/agent_server):
 sign in through its window, join and go ready from its tray menu, take calls whose card window
 shows the contact and opens the IS and runs the whitelisted program, ride out a network loss,
-and sign out. Prints call connected -> card painted. A screenshot is saved when it fails.
+and sign out. With trayer installed (.ci/browsers installs it) the icon docks in a real tray.
+Prints call connected -> card painted. A screenshot is saved when it fails.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import shutil
 import socket
@@ -47,15 +49,39 @@ def display() -> Iterator[str]:
     assert number, "Xvfb did not start"
     old = os.environ.get("DISPLAY")
     os.environ["DISPLAY"] = f":{number}"
+    # A system tray for the icon to dock in (pystray's X11 backend): trayer, when installed.
+    tray = None
+    if shutil.which("trayer"):
+        tray = subprocess.Popen(["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel", "--width",
+                                 "64", "--height", "32"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for_tray(f":{number}")
     try:
         yield f":{number}"
     finally:
+        if tray is not None:
+            tray.terminate()
+            tray.wait(10)
         if old is None:
             os.environ.pop("DISPLAY", None)
         else:
             os.environ["DISPLAY"] = old
         xvfb.terminate()
         xvfb.wait(10)
+
+
+def _wait_for_tray(display: str) -> None:
+    from Xlib import X
+    from Xlib.display import Display
+
+    d = Display(display)
+    try:
+        atom = d.intern_atom(f"_NET_SYSTEM_TRAY_S{d.get_default_screen()}")
+        deadline = time.monotonic() + 10
+        while d.get_selection_owner(atom) == X.NONE:
+            assert time.monotonic() < deadline, "trayer did not take the system tray"
+            time.sleep(0.05)
+    finally:
+        d.close()
 
 
 class Proxy:
@@ -138,8 +164,9 @@ def test_the_tray_app_pops_the_card_of_every_call(display: str, tmp_path: Path) 
     proxy = Proxy(int(server.world.base.rsplit(":", 1)[1]))
     app = None
     try:
-        app = _journey(server, proxy, tmp_path)
+        app = _journey(server, proxy, tmp_path, display)
     except BaseException:
+        faulthandler.dump_traceback(all_threads=True)  # where the app's threads stood
         shot = _screenshot(display, tmp_path / "tray-failure.png")
         print(f"\nscreenshot of the failing tray test: {shot}")
         raise
@@ -152,12 +179,12 @@ def test_the_tray_app_pops_the_card_of_every_call(display: str, tmp_path: Path) 
     assert PASSWORD
 
 
-def _journey(server: Any, proxy: Proxy, tmp_path: Path) -> Any:
+def _journey(server: Any, proxy: Proxy, tmp_path: Path, display: str) -> Any:
     from e2e.agent_server import PASSWORD
 
     from dialer.models import ApiToken, Disposition
     from dialer.tray.app import TrayApp
-    from dialer.tray.badge import TrayState
+    from dialer.tray.badge import BADGES, TrayState
 
     w = server.world
     ann = w.ids["ann"]
@@ -201,6 +228,11 @@ campaigns = ["Extension calls"]
                 items = item.submenu.items
         item(app.icon.icon)
 
+    def shows(state: Any) -> bool:
+        """The icon was given the state: its image in the state's badge colour."""
+        want = tuple(int(BADGES[state][1][i:i + 2], 16) for i in (1, 3, 5))
+        return app.icon.painted is state and app.icon.icon.icon.getpixel((32, 32))[:3] == want
+
     def finish(call_id: str) -> None:
         engine = server.engine
 
@@ -218,7 +250,9 @@ campaigns = ["Extension calls"]
 
     started = time.time()
     app.start()
-    assert app.icon is not None and app.icon.icon is not None  # pystray's X11 icon (no tray on Xvfb: undocked)
+    assert app.icon is not None and app.icon.icon is not None  # pystray's X11 backend
+    if shutil.which("trayer"):  # docked in a real tray: repainted from the app's own X connection
+        pump(lambda: app.icon.icon._systray_manager, "the icon docked in the tray")
 
     # First run: the sign-in window, filled in from the config file; a wrong password is said so.
     window = pump(lambda: app.sign_in_window, "the sign-in window")
@@ -241,7 +275,9 @@ campaigns = ["Extension calls"]
     pump(lambda: app.view.icon is TrayState.PAUSED, "paused after joining")
     menu("Pause", "Lunch")
     pump(lambda: app.view.reason == "Lunch", "the pause reason")
-    assert app.icon.state is TrayState.PAUSED and app.icon.icon.title == "Dialer: paused — Lunch"
+    pump(lambda: shows(TrayState.PAUSED), "amber in the tray")
+    pump(lambda: app.icon.icon.title in ("Dialer: paused — Lunch", "Dialer: paused - Lunch"),
+         "the state in the icon's tooltip")  # X11 names are Latin-1: no em dash there
     if not app.icon.has_menu:  # pystray's X11 backend has no menus: the app's window has the actions
         assert app.control_window is not None
         assert app.control_window.state.cget("text") == "paused — Lunch"
@@ -255,6 +291,7 @@ campaigns = ["Extension calls"]
     call_id = card.card.key.removeprefix("call-")
     latencies.append(card.painted_at - w.connected[call_id].timestamp())
     pump(lambda: app.view.icon is TrayState.ON_CALL, "on call in the icon")
+    pump(lambda: shows(TrayState.ON_CALL), "blue in the tray")
     case = card.values["external_id"].cget("text")
     n = case.rsplit("-", 1)[1]
     assert card.text() == "\n".join(["Connected call", f"Customer 0-{n}", f"IS id: CASE-0-{n}",
@@ -289,6 +326,7 @@ campaigns = ["Extension calls"]
     proxy.cut()
     pump(lambda: app.view.icon is TrayState.DISCONNECTED, "disconnected in the icon")
     assert app.icon.state is TrayState.DISCONNECTED
+    pump(lambda: shows(TrayState.DISCONNECTED), "the grey ring in the tray")
     time.sleep(1.0)
     proxy.restore()
     back = time.monotonic()
