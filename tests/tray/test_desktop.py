@@ -37,12 +37,21 @@ def _needs() -> None:
         pytest.fail("Xvfb is missing: apt-get install xvfb (.ci/browsers installs it)")
 
 
+def _die_with_us() -> None:
+    """In the child: end when the test process ends, even by pytest-timeout's os._exit."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @pytest.fixture(scope="module")
 def display() -> Iterator[str]:
     _needs()
     read, write = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=_die_with_us)
     os.close(write)
     with os.fdopen(read) as f:
         number = f.readline().strip()
@@ -53,7 +62,8 @@ def display() -> Iterator[str]:
     tray = None
     if shutil.which("trayer"):
         tray = subprocess.Popen(["trayer", "--edge", "top", "--align", "right", "--widthtype", "pixel", "--width",
-                                 "64", "--height", "32"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 "64", "--height", "32"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                preexec_fn=_die_with_us)
         _wait_for_tray(f":{number}")
     try:
         yield f":{number}"
