@@ -212,14 +212,11 @@ class Ready(WorkState):
         return _available(replace(st, present=False))
 
 
-class Reserved(WorkState):
-    name = S.RESERVED
+class _AwaitingCall(WorkState):
+    """What reserved and ringing agents share: a call is on its way to them."""
 
     def ready(self, st: AgentStatus, reason: str) -> AgentStatus:
         return replace(st, pause_requested=None)  # already waiting for their call
-
-    def ring(self, st: AgentStatus, reason: str) -> AgentStatus:
-        return _to(st, S.RINGING, reason)
 
     def connect(self, st: AgentStatus, reason: str) -> AgentStatus:
         return _to(st, S.ON_CALL, reason)
@@ -237,35 +234,22 @@ class Reserved(WorkState):
     def phone_down(self, st: AgentStatus, reason: str) -> AgentStatus:
         st = replace(st, phone=Phone.DOWN)
         return st if st.per_call else _available(st)
+
+
+class Reserved(_AwaitingCall):
+    name = S.RESERVED
+
+    def ring(self, st: AgentStatus, reason: str) -> AgentStatus:
+        return _to(st, S.RINGING, reason)
 
     def gone(self, st: AgentStatus, reason: str) -> AgentStatus:
         return _available(replace(st, present=False))
 
 
-class Ringing(WorkState):
+class Ringing(_AwaitingCall):
     """A per-call agent's phone rings for a customer who waits."""
 
     name = S.RINGING
-
-    def ready(self, st: AgentStatus, reason: str) -> AgentStatus:
-        return replace(st, pause_requested=None)
-
-    def connect(self, st: AgentStatus, reason: str) -> AgentStatus:
-        return _to(st, S.ON_CALL, reason)
-
-    def release(self, st: AgentStatus, reason: str) -> AgentStatus:
-        return _after_work(st)
-
-    def missed(self, st: AgentStatus, reason: str) -> AgentStatus:
-        return replace(st, work=S.PAUSED, reason=reason or "did not answer", pause_requested=None)
-
-    def phone_ringing(self, st: AgentStatus, reason: str) -> AgentStatus:
-        st = replace(st, phone=Phone.RINGING)
-        return st if st.per_call else _available(st)
-
-    def phone_down(self, st: AgentStatus, reason: str) -> AgentStatus:
-        st = replace(st, phone=Phone.DOWN)
-        return st if st.per_call else _available(st)
 
 
 class OnCall(WorkState):
