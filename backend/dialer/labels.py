@@ -35,6 +35,10 @@ _SPECIAL: dict[str, str] = {
     "dnc": "DNC",
     "leased": "Being dialled",
     "exhausted": "Out of attempts",
+    # dispositions the dialer sets when the agent set none
+    "wrap_up_timed_out": "Wrap-up timed out",
+    "agent_left": "Released: the agent left",
+    "agent_logged_out": "Agent logged out in wrap-up",
 }
 
 

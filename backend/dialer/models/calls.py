@@ -8,7 +8,7 @@ from tortoise.models import Model
 from dialer.models.agents import Agent
 from dialer.models.campaigns import Campaign, Disposition
 from dialer.models.contacts import Contact
-from dialer.models.enums import CallDirection, CallOutcome
+from dialer.models.enums import CallDirection, CallOutcome, SystemDisposition
 
 
 class CallAttempt(Model):
@@ -42,6 +42,8 @@ class CallAttempt(Model):
     disposition: fields.ForeignKeyNullableRelation[Disposition] = fields.ForeignKeyField(
         "models.Disposition", related_name="call_attempts", null=True, on_delete=fields.SET_NULL
     )
+    # Set by the dialer when no agent disposition came (wrap-up timed out, dialer restarted, ...).
+    system_disposition = fields.CharEnumField(SystemDisposition, max_length=24, null=True)
     notes = fields.TextField(db_default="")
     callback_at = fields.DatetimeField(null=True)
     recording_name = fields.CharField(max_length=200, db_default="")

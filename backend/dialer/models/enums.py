@@ -88,6 +88,16 @@ class CallOutcome(str, Enum):
     CANCELLED = "cancelled"
 
 
+class SystemDisposition(str, Enum):
+    """Why a call ended its wrap-up with no disposition from the agent: the dialer set one.
+    Reported beside the agents' own dispositions, so no call is left with none."""
+
+    WRAP_UP_TIMED_OUT = "wrap_up_timed_out"  # the campaign's wrap-up time ran out (notes kept)
+    DIALER_RESTARTED = "dialer_restarted"  # the dialer stopped or crashed during the call or its wrap-up
+    AGENT_LEFT = "agent_left"  # placed for an agent who paused or left before it was answered: released
+    AGENT_LOGGED_OUT = "agent_logged_out"  # the agent logged out (or was logged out) during wrap-up
+
+
 class CallDirection(str, Enum):
     OUTBOUND = "outbound"  # placed by the dialer for a campaign
     MANUAL = "manual"  # dialed by an agent (private list, click-to-dial)
