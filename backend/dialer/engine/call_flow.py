@@ -318,7 +318,7 @@ class CallFlow:
         self.s.publish_call(call)
 
     async def _ring_agent(self, call: CustomerCall, agent: LiveAgent) -> None:
-        agent.leg_id, agent.bridge_id = uuid.uuid4().hex, uuid.uuid4().hex
+        agent.leg_id, agent.bridge_id = self.s.new_pbx_id(), self.s.new_pbx_id()
         self.s.agent_legs[agent.leg_id] = agent.agent_id
         self.s.move_agent(agent, AgentEvent.PHONE_RINGING)
         try:

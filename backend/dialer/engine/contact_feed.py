@@ -11,7 +11,6 @@ twice. Contacts that may not be called now go back with the time they may be.
 from __future__ import annotations
 
 import random
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -21,6 +20,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from dialer.engine.campaign_runtime import CampaignConfig
+from dialer.engine.pbx_ids import new_pbx_id
 from dialer.models import CallAttempt, CallerIdNumber, Contact
 from dialer.models.enums import CallDirection, ContactStatus
 from dialer.scheduling.caller_id import CallerIdPolicy, PoolNumber, choose_caller_id
@@ -154,7 +154,7 @@ async def start_attempts(config: CampaignConfig, owner: str, candidates: list[Ca
         for candidate in candidates:
             contact, phone, caller_id = candidate.contact, candidate.phone, candidate.caller_id
             attempt_no = contact.attempts + 1
-            leg_id = uuid.uuid4().hex
+            leg_id = new_pbx_id(owner)
             attempt = await CallAttempt.create(
                 campaign_id=config.campaign_id, contact_id=contact.id, phone=phone, caller_id=caller_id,
                 direction=CallDirection.OUTBOUND, originated_at=now, engine_id=owner, channel_id=leg_id)

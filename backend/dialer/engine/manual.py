@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import uuid
 from typing import Any
 
 from dialer.engine.agents import AgentEvent, AgentStateError, LiveAgent
@@ -64,7 +63,7 @@ class ManualDialer:
         if agent.call_id is not None or agent.state not in (AgentState.PAUSED, AgentState.READY):
             raise AgentError("A call reached you meanwhile; dial again after it.")
         now = self.s.clock()
-        leg_id = uuid.uuid4().hex
+        leg_id = self.s.new_pbx_id()
         attempt = await CallAttempt.create(
             campaign_id=campaign_id, contact_id=contact.id if contact else None, agent_id=agent_id, phone=phone,
             caller_id="", direction=CallDirection.MANUAL, originated_at=now, engine_id=self.s.engine_id,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -83,7 +82,7 @@ class PreviewFlow:
             raise AgentError("There is no contact offered to you now.")
         if agent.per_call and not agent.phone_up:
             self.ringing[agent_id] = offer
-            agent.leg_id, agent.bridge_id = uuid.uuid4().hex, uuid.uuid4().hex
+            agent.leg_id, agent.bridge_id = self.s.new_pbx_id(), self.s.new_pbx_id()
             self.s.agent_legs[agent.leg_id] = agent_id
             self.s.move_agent(agent, AgentEvent.PHONE_RINGING)
             try:

@@ -15,6 +15,7 @@ from dialer.engine.calls import CustomerCall
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.billing.service.meter import BillingMeter
 from dialer.engine.notifier import Notifier
+from dialer.engine.pbx_ids import new_pbx_id
 from dialer.engine.records import RecordWriter
 from dialer.engine.refusals import Refusals
 from dialer.hub import MemoryHub
@@ -55,6 +56,11 @@ class EngineState:
                    "phone": call.phone, "caller_id": call.caller_id, "attempt": call.attempt_no,
                    "agent": agent.username if agent else None, **extra}
         self.notifier.notify(event, payload, call.campaign_id)
+
+    def new_pbx_id(self) -> str:
+        """An id for a channel or bridge this engine creates, tagged so that a restarted
+        engine finds what it left in Asterisk (engine.pbx_ids)."""
+        return new_pbx_id(self.engine_id)
 
     def publish(self, event: dict, *topics: str) -> None:
         for topic in topics:

@@ -13,7 +13,6 @@ Asterisk restart, or always when one of their campaigns says so).
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
@@ -139,8 +138,8 @@ class AgentFlow:
 
     async def _call_phone(self, agent: LiveAgent) -> None:
         agent.keeps_phone = True
-        agent.leg_id = uuid.uuid4().hex
-        agent.bridge_id = uuid.uuid4().hex
+        agent.leg_id = self.s.new_pbx_id()
+        agent.bridge_id = self.s.new_pbx_id()
         self.s.agent_legs[agent.leg_id] = agent.agent_id
         self.s.move_agent(agent, AgentEvent.PHONE_RINGING)
         try:
