@@ -83,6 +83,8 @@ def originate(pbx: Pbx, req: OriginateRequest) -> ev.Json:
     else:
         on_answer = ("dialplan", req.context or "default", req.extension, req.priority or 1)
     ch, peer = _new_channels(pbx, req, endpoint)
+    if pbx.record is not None:
+        pbx.record.originated(ch, peer, req.endpoint, "originate")
     if req.app:
         ch.apps.add(req.app)
         if peer is not None:
@@ -99,6 +101,8 @@ def create(pbx: Pbx, req: OriginateRequest) -> ev.Json:
         raise AriError(400, "Application must be specified")
     endpoint = _validate(req, need_target=False)
     ch, peer = _new_channels(pbx, req, endpoint)
+    if pbx.record is not None:
+        pbx.record.originated(ch, peer, req.endpoint, "create")
     ch.apps.add(req.app)
     if peer is not None:
         peer.apps.add(req.app)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import json
-from typing import Iterable, Protocol
+from typing import TYPE_CHECKING, Iterable, Protocol
 
 from dialer.sim import media
 from dialer.sim.bridges import Bridge
@@ -19,6 +19,9 @@ from dialer.sim.channels import Channel
 from dialer.sim.clock import SimClock
 from dialer.sim.events import ASTERISK_ID, Json
 from dialer.sim.world import CallDice, WorldConfig
+
+if TYPE_CHECKING:
+    from dialer.sim.control import ChannelRecord
 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
@@ -58,6 +61,8 @@ class Pbx:
         # HTTP server answers every request with a 503 page until the process is gone.
         self.shutting_down = False
         self.http_unavailable = False
+        # control.py: every channel accepted and gone, for benchmarks (None: not kept).
+        self.record: ChannelRecord | None = None
 
     # --- time and ids -------------------------------------------------------------------
 
@@ -113,6 +118,8 @@ class Pbx:
         key = ch.id.lower()
         if self.channels.get(key) is ch:
             del self.channels[key]
+            if self.record is not None:
+                self.record.gone(ch)
             i = bisect.bisect_left(self._sorted_ids, key)
             if i < len(self._sorted_ids) and self._sorted_ids[i] == key:
                 del self._sorted_ids[i]

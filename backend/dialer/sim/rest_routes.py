@@ -15,6 +15,7 @@ from aiohttp import web
 
 from dialer.sim import bridges as br
 from dialer.sim import media
+from dialer.sim.control import add_control_routes
 from dialer.sim.events import ASTERISK_ID, ASTERISK_VERSION
 from dialer.sim.pbx import AriError
 from dialer.sim.rest_channels import (
@@ -307,3 +308,4 @@ def build_rest_app(app: web.Application, prefix: str = "/ari") -> None:
     r.add_get(f"{prefix}/asterisk/info", asterisk_info)
     r.add_get(f"{prefix}/asterisk/ping", asterisk_ping)
     r.add_get(f"{prefix}/endpoints", list_endpoints)
+    add_control_routes(app)

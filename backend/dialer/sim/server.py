@@ -4,7 +4,8 @@ It stops as Asterisk does: SIGTERM (and Ctrl-C) is `core stop now` (every call h
 second of 503 pages, the websockets dropped); SIGUSR1 is `core stop gracefully` (originates
 refused with 500 until the last call ends, then the same). A second signal stops it at once.
 The world's distributions can come from a JSON or TOML file named by the environment
-variable DIALER_SIM_WORLD (keys of `WorldConfig.from_mapping`).
+variable DIALER_SIM_WORLD (keys of `WorldConfig.from_mapping`); DIALER_SIM_CHANNEL_RECORD names
+a file where every channel accepted and gone is appended (control.py), across restarts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 import tomllib
 from pathlib import Path
 
+from dialer.sim.control import RECORD_ENV, ChannelRecord
 from dialer.sim.fake_asterisk import FakeAsterisk
 from dialer.sim.world import WorldConfig
 
@@ -34,7 +36,12 @@ async def serve(host: str, port: int, seed: int, time_scale: float, app_user: st
                 app_password: str, world: WorldConfig) -> None:
     fake = FakeAsterisk(seed=seed, time_scale=time_scale, username=app_user,
                         password=app_password, world=world)
+    record_path = os.environ.get(RECORD_ENV)
+    if record_path:
+        fake.pbx.record = ChannelRecord(record_path)
     await fake.start(host=host, port=port)
+    if fake.pbx.record is not None:
+        fake.pbx.record.started(fake.base_url)
     # Start-up objects never die: keep them out of the collector's full passes, which with
     # thousands of live channels paused event delivery for 34-84 ms (bench/ari_load.py).
     gc.freeze()
