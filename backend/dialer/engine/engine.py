@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dialer.engine.agents.flow import AgentError, AgentFlow
 from dialer.billing.service.meter import BillingMeter
 from dialer.engine.call_flow import RELEASED_TEXT, CallFlow
-from dialer.engine.calls import CallState, CustomerCall
+from dialer.engine.calls import CallState
 from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, reason_text
 from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
 from dialer.engine.contact_feed import count_remaining, prepare_calls
@@ -28,12 +28,12 @@ from dialer.engine.pacer_memory import resume_pacer, save_pacer, save_pacers
 from dialer.engine.preview import PreviewFlow
 from dialer.engine.private_callbacks import PrivateCallbacks
 from dialer.engine.records import RecordWriter
+from dialer.engine.restart import PreviousRun
 from dialer.engine.state import EngineState, utc_now
 from dialer.hub import MemoryHub
-from dialer.models import CallAttempt, Campaign, Contact
-from dialer.models.enums import AgentState, CallDirection, CallOutcome, CampaignMode, CampaignStatus, ContactStatus
+from dialer.models import CallAttempt, Campaign
+from dialer.models.enums import AgentState, CallDirection, CallOutcome, CampaignMode, CampaignStatus
 from dialer.scheduling.leasing import reclaim_expired_leases, renew_leases
-from dialer.scheduling.retry import AttemptResult
 from dialer.stopping import let_finish
 from dialer.telephony.port import (
     InboundCall,
@@ -75,6 +75,7 @@ class Engine:
         self.agents.on_reserved_missed = self.preview.agent_missed
         self.private_callbacks = PrivateCallbacks(self.s, self.calls)
         self.manual = ManualDialer(self.s, self.agents)
+        self.previous_run = PreviousRun(self.s, self.calls)
         self.tick_s = tick_s
         self.sync_s = sync_s
         try:
@@ -106,6 +107,8 @@ class Engine:
         self.s.notifier.start()
         self.s.billing.start()
         await self.sync_campaigns()
+        # Before the first tick: every lease this engine id holds now is the earlier run's.
+        await self.previous_run.settle(self.s.clock())
         self._task = asyncio.create_task(self._run(), name="engine-tick")
 
     async def stop(self) -> None:
@@ -116,6 +119,7 @@ class Engine:
         await asyncio.gather(*(let_finish(task) for task in list(self._launching.values())))
         self._launching.clear()
         await save_pacers(list(self.s.campaigns.values()), self.s.clock())
+        await self.previous_run.close_for_stop(self.s.clock())
         await self.s.billing.stop()
         await self.s.notifier.stop()
         await self.s.writer.stop()
@@ -357,34 +361,7 @@ class Engine:
                                                 call_again=not agent.per_call)
         self.agents.recall_phones(now)
         if first:
-            await self._recover_after_restart(event, now)
-
-    async def _recover_after_restart(self, event: PortConnected, now: datetime) -> None:
-        """Attempts this engine started before a crash: hang up what still rings or talks,
-        close their records, reschedule their contacts. Nothing is dialed twice: a contact
-        comes back through its retry interval, not at once."""
-        orphans = await CallAttempt.filter(engine_id=self.engine_id, ended_at=None).exclude(
-            channel_id__in=list(self.s.calls))
-        for attempt in orphans:
-            if attempt.channel_id in event.live_legs:
-                await self.s.port.hangup(attempt.channel_id)
-            outcome = CallOutcome.ABANDONED if attempt.answered_at and not attempt.bridged_at else (
-                CallOutcome.ANSWERED if attempt.bridged_at else CallOutcome.FAILED)
-            self.s.writer.attempt(attempt.id, ended_at=now, outcome=outcome, hangup_cause=0,
-                                  hangup_cause_text="dialer restarted during the call")
-            if attempt.contact_id is not None:
-                contact = await Contact.get_or_none(id=attempt.contact_id)
-                if contact is not None and contact.status is ContactStatus.LEASED:
-                    ghost = CustomerCall(call_id=attempt.channel_id, attempt_id=attempt.id,
-                                         campaign_id=attempt.campaign_id or 0, contact_id=contact.id,
-                                         phone=attempt.phone, phone_index=contact.phone_index,
-                                         caller_id=attempt.caller_id, attempt_no=contact.attempts,
-                                         phone_count=1 + len(contact.alt_phones or []),
-                                         max_attempts=contact.max_attempts)
-                    self.calls.reschedule_contact(ghost, AttemptResult(outcome, 0), now)
-        if orphans:
-            log.warning("closed %d call records left open by a previous run", len(orphans))
-        await self.s.writer.flush()
+            await self.previous_run.sweep(event)
 
     # -- what the web app and the simulated agents call ---------------------------------------
 

@@ -49,6 +49,9 @@ class AgentSession(Model):
     ended_at = fields.DatetimeField(null=True)
     end_reason = fields.CharField(max_length=64, db_default="")
     ip = fields.CharField(max_length=64, db_default="")
+    # The engine that holds the session: a restarted engine closes the sessions of its crashed
+    # run, and only those (another engine's agents are live).
+    engine_id = fields.CharField(max_length=64, db_default="")
 
     class Meta:
         table = "agent_session"

@@ -79,7 +79,8 @@ class AgentFlow:
         if not ext:
             raise AgentError("No phone (extension) is set for you; ask an admin.")
         now = self.s.clock()
-        session = await AgentSession.create(agent=row, extension=ext, started_at=now, ip=ip)
+        session = await AgentSession.create(agent=row, extension=ext, started_at=now, ip=ip,
+                                             engine_id=self.s.engine_id)
         agent = LiveAgent(agent_id=row.id, user_id=row.user_id, username=row.user.username,
                           name=row.user.full_name or row.user.username, team_id=row.user.team_id, extension=ext,
                           skills=frozenset(row.skills or ()), wrap_up_s=float(row.wrap_up_s),

@@ -1,0 +1,181 @@
+"""What an earlier run of this engine left behind, settled when it starts again (after a clean
+stop, `kill -9` or a crash) and when it stops cleanly.
+
+Left alone, a crashed run's leftovers stayed for ever: contacts leased by the engine id, which
+the restarted engine (same id) renewed every 30 s; calls with no end and no disposition; agent
+sessions and states never closed; agents' phone legs and bridges still up in Asterisk. The
+rules:
+- an attempt the earlier run left open is ended now, `dialer restarted during the call`; one
+  that had a person on the line gets the system disposition `dialer_restarted`;
+- a contact still leased by this engine is settled from its latest attempt: one dialed in the
+  earlier run (ended, no disposition: the agent was in wrap-up) gets `dialer_restarted` and is
+  rescheduled by the dial profile from its outcome; one leased but never dialed goes back to
+  pending at once with the attempts it had;
+- the earlier run's agent sessions are closed (`dialer restarted`) and each agent's open state
+  ends in `logged out`;
+- in Asterisk, the channels and bridges carrying this engine's tag (engine.pbx_ids) that the new
+  run does not know are hung up and destroyed; destroying a bridge also ends a recording the
+  earlier run left running on it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from dialer.engine.calls import CustomerCall
+from dialer.engine.pbx_ids import made_by
+from dialer.engine.state import EngineState
+from dialer.models import AgentSession, CallAttempt, Contact
+from dialer.models.enums import AgentState, CallOutcome, ContactStatus, SystemDisposition
+from dialer.scheduling.retry import AttemptResult
+from dialer.telephony.port import PortConnected
+
+if TYPE_CHECKING:
+    from dialer.engine.call_flow import CallFlow
+
+log = logging.getLogger(__name__)
+
+RESTARTED_TEXT = "dialer restarted during the call"
+STOPPED_REASON = "dialer stopped"
+RESTARTED_REASON = "dialer restarted"
+
+
+@dataclass
+class Settled:
+    """What `settle` found and did, for the log and for tests."""
+
+    attempts_closed: int = 0
+    contacts_rescheduled: int = 0
+    contacts_released: int = 0
+    sessions_closed: int = 0
+    channels_to_hang_up: set[str] = field(default_factory=set)
+
+
+def _outcome_of(attempt: CallAttempt) -> CallOutcome:
+    if attempt.outcome is not None:
+        return attempt.outcome
+    if attempt.bridged_at is not None:
+        return CallOutcome.ANSWERED
+    return CallOutcome.ABANDONED if attempt.answered_at is not None else CallOutcome.FAILED
+
+
+class PreviousRun:
+    def __init__(self, state: EngineState, calls: CallFlow) -> None:
+        self.s = state
+        self.calls = calls
+        self.settled = Settled()
+
+    # -- at start: the database ---------------------------------------------------------------
+
+    async def settle(self, now: datetime) -> Settled:
+        """Close what the earlier run left open in the database. Runs before the engine's first
+        tick, so every lease this engine id holds is the earlier run's."""
+        done = self.settled
+        eid = self.s.engine_id
+        closed: dict[int, CallOutcome] = {}
+        for attempt in await CallAttempt.filter(engine_id=eid, ended_at=None):
+            outcome = _outcome_of(attempt)
+            fields: dict[str, object] = {"ended_at": now, "outcome": outcome, "hangup_cause": 0,
+                                         "hangup_cause_text": RESTARTED_TEXT}
+            if attempt.answered_at is not None and attempt.disposition_id is None:
+                fields["system_disposition"] = SystemDisposition.DIALER_RESTARTED
+            self.s.writer.attempt(attempt.id, **fields)
+            self.s.writer.event(now, "restart_closed", attempt_id=attempt.id, campaign_id=attempt.campaign_id,
+                                channel_id=attempt.channel_id, outcome=outcome.value)
+            closed[attempt.id] = outcome
+            if attempt.channel_id:
+                done.channels_to_hang_up.add(attempt.channel_id)
+        done.attempts_closed = len(closed)
+        for contact in await Contact.filter(status=ContactStatus.LEASED, lease_owner=eid):
+            await self._settle_contact(contact, closed, now)
+        await self._close_sessions(now)
+        await self.s.writer.flush()
+        if done.attempts_closed or done.contacts_rescheduled or done.contacts_released or done.sessions_closed:
+            log.warning("an earlier run of %s left %d calls open, %d contacts leased after their call, %d leased "
+                        "contacts never dialed and %d agent sessions: all settled", eid, done.attempts_closed,
+                        done.contacts_rescheduled, done.contacts_released, done.sessions_closed)
+        return done
+
+    async def _settle_contact(self, contact: Contact, closed: dict[int, CallOutcome], now: datetime) -> None:
+        last = await CallAttempt.filter(contact_id=contact.id).order_by("-id").first()
+        dialed_in_lease = (last is not None and last.engine_id == self.s.engine_id
+                           and last.originated_at == contact.last_attempt_at
+                           and (last.id in closed or (last.disposition_id is None
+                                                       and last.system_disposition is None)))
+        if last is None or not dialed_in_lease:
+            # Leased for a call the earlier run never placed: due again at once, nothing spent.
+            self.s.writer.contact(contact.id, status=ContactStatus.PENDING, next_attempt_at=now,
+                                  lease_owner=None, lease_expires_at=None)
+            self.settled.contacts_released += 1
+            return
+        outcome = closed.get(last.id) or _outcome_of(last)
+        if last.id not in closed:
+            # Its call had ended and the agent was in wrap-up: no disposition will come now.
+            self.s.writer.attempt(last.id, system_disposition=SystemDisposition.DIALER_RESTARTED)
+        ghost = CustomerCall(call_id=last.channel_id, attempt_id=last.id, campaign_id=last.campaign_id or 0,
+                             contact_id=contact.id, phone=last.phone, phone_index=contact.phone_index,
+                             caller_id=last.caller_id, attempt_no=contact.attempts,
+                             phone_count=1 + len(contact.alt_phones or []), max_attempts=contact.max_attempts)
+        self.calls.reschedule_contact(ghost, AttemptResult(outcome, last.hangup_cause), now)
+        self.settled.contacts_rescheduled += 1
+
+    async def _close_sessions(self, now: datetime) -> None:
+        sessions = await AgentSession.filter(ended_at=None, engine_id__in=[self.s.engine_id, ""])
+        for session in sessions:
+            # The agent's open state (ready, on call, ...) ends here, as a logout would end it.
+            self.s.writer.agent_state(session.agent_id, AgentState.LOGGED_OUT, now, RESTARTED_REASON,
+                                      None, session.id)
+        if sessions:
+            await AgentSession.filter(id__in=[s.id for s in sessions]).update(ended_at=now,
+                                                                            end_reason=RESTARTED_REASON)
+        self.settled.sessions_closed = len(sessions)
+
+    # -- at the first connection to Asterisk: what is left there ------------------------------
+
+    async def sweep(self, event: PortConnected) -> tuple[int, int]:
+        """Hang up the channels and destroy the bridges of the earlier run; returns how many."""
+        known_legs = set(self.s.calls) | set(self.s.agent_legs)
+        known_bridges = {a.bridge_id for a in self.s.agents.values() if a.bridge_id}
+        legs = sorted(leg for leg in event.live_legs if leg not in known_legs
+                      and (made_by(leg, self.s.engine_id) or leg in self.settled.channels_to_hang_up))
+        bridges = sorted(b for b in event.live_bridges
+                         if b not in known_bridges and made_by(b, self.s.engine_id))
+        for leg in legs:
+            try:
+                await self.s.port.hangup(leg)
+            except Exception as exc:  # noqa: BLE001 - gone meanwhile, or Asterisk busy: the next start sweeps
+                log.info("hanging up %s left by an earlier run failed: %s", leg, exc)
+        for bridge in bridges:
+            try:
+                await self.s.port.destroy_bridge(bridge)
+            except Exception as exc:  # noqa: BLE001
+                log.info("destroying bridge %s left by an earlier run failed: %s", bridge, exc)
+        if legs or bridges:
+            log.warning("hung up %d channels and destroyed %d bridges left in Asterisk by an earlier run",
+                        len(legs), len(bridges))
+        self.settled.channels_to_hang_up.clear()
+        return len(legs), len(bridges)
+
+    # -- at a clean stop ----------------------------------------------------------------------
+
+    async def close_for_stop(self, now: datetime) -> None:
+        """A clean stop: agents are logged out (their sessions and states closed), idle agents'
+        phones hung up and bridges destroyed. Calls in progress are left to end in Asterisk;
+        the next start closes their records as a restart would."""
+        for agent in list(self.s.agents.values()):
+            self.s.writer.agent_state(agent.agent_id, AgentState.LOGGED_OUT, now, STOPPED_REASON, None,
+                                      agent.session_id)
+            if agent.session_id:
+                await AgentSession.filter(id=agent.session_id, ended_at=None).update(ended_at=now,
+                                                                                     end_reason=STOPPED_REASON)
+            if agent.state is not AgentState.ON_CALL and self.s.port.connected:
+                try:
+                    if agent.leg_id:
+                        await self.s.port.hangup(agent.leg_id)
+                    if agent.bridge_id:
+                        await self.s.port.destroy_bridge(agent.bridge_id)
+                except Exception as exc:  # noqa: BLE001 - the next start sweeps what is left
+                    log.info("releasing %s's phone at stop failed: %s", agent.username, exc)
