@@ -1,4 +1,6 @@
-"""A customer call as the engine follows it, from the originate to the end of wrap-up.
+"""A customer call as the engine follows it, from the originate to the end of wrap-up: its
+ids and timestamps. Its state moves only through the call machine (`machine.step`), by
+`move()`; the effects of each move are the call flow's (engine/call_flow.py).
 
 Timestamps are the PBX's (event times), so waits and talk times are measured where they
 happen, not where the engine heard of them.
@@ -8,21 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
-from dialer.models.enums import CallOutcome
-
-
-class CallState(str, Enum):
-    DIALING = "dialing"
-    RINGING = "ringing"
-    DETECTING = "detecting"  # answered, answering-machine detection running
-    WAITING = "waiting"  # answered, no agent yet (hold message / music)
-    CONNECTING = "connecting"  # an agent is chosen and their phone rings (per-call agents)
-    RELEASING = "releasing"  # no agent came: the abandon message plays, then we hang up
-    BRIDGED = "bridged"
-    ENDED = "ended"
+from dialer.engine.calls.machine import CallEvent, CallState, step
+from dialer.models.enums import CallOutcome, SystemDisposition
 
 
 @dataclass
@@ -50,10 +41,20 @@ class CustomerCall:
     cause: int | None = None
     cause_text: str = ""
     amd_status: str = ""
-    abandon_counted: bool = False  # no agent within the legal 2 s (counts against the cap)
-    released_at: datetime | None = None  # the pacer hung it up unanswered, ringing since `ringing_at`
-    message_started: bool = False
+    # Counted in the abandon window (late, or abandoned): the law counts each answer once,
+    # whichever of the tick, the bridge or the hang-up sees it first. Not a state: a waiting
+    # call may or may not have been counted yet.
+    abandon_counted: bool = False
+    released_at: datetime | None = None  # the dialer hung it up unanswered (pacer, or its agent left)
+    system_disposition: SystemDisposition | None = None  # why the dialer ended it, for the record
+    disposed_at: datetime | None = None  # the agent saved the disposition during the call
+    message_started: bool = False  # hold music or message started: stopped before the bridge
     recording_name: str = ""
+
+    def move(self, event: CallEvent) -> CallState:
+        """The machine's next state for `event`, taken; returns the state before it."""
+        previous, self.state = self.state, step(self.state, event)
+        return previous
 
     @property
     def live(self) -> bool:
