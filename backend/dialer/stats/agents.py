@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dialer.stats.dispositions import name_order
+from dialer.stats.dispositions import named as named_dispositions
+
 SECONDS = ["logged_in_s", "ready_s", "ringing_s", "paused_s", "talk_s", "wrap_up_s"]
 STATE_COLUMN = {"ready": "ready_s", "reserved": "ringing_s", "ringing": "ringing_s", "paused": "paused_s",
                 "not_ready": "paused_s"}
@@ -38,7 +41,7 @@ def agents_table(directory: pd.DataFrame, sessions: pd.DataFrame, states: pd.Dat
 
     directory: agent_id, username, full_name, team_id, team (already filtered);
     sessions: agent_id, seconds; states: agent_id, state, reason, seconds;
-    calls: handled calls, agent_id, disposition_id, attempts, talk_s, wrap_up_s;
+    calls: handled calls, agent_id, disposition_id (system_disposition), attempts, talk_s, wrap_up_s;
     dispositions: disposition_id, name.
     """
     ids = pd.Index(directory["agent_id"])
@@ -74,13 +77,11 @@ def agents_table(directory: pd.DataFrame, sessions: pd.DataFrame, states: pd.Dat
 
 def _add_dispositions(table: pd.DataFrame, calls: pd.DataFrame, dispositions: pd.DataFrame,
                       key: str) -> pd.DataFrame:
-    named = calls.dropna(subset=["disposition_id"]).merge(
-        dispositions[["disposition_id", "name"]], on="disposition_id", how="left")
-    if named.empty:
+    with_name = named_dispositions(calls, dispositions)
+    if with_name.empty:
         return table
-    counts = named.pivot_table(index=key, columns="name", values="attempts", aggfunc="sum")
-    order = [n for n in dict.fromkeys(dispositions["name"]) if n in counts.columns]
-    for name in order:
+    counts = with_name.pivot_table(index=key, columns="name", values="attempts", aggfunc="sum")
+    for name in name_order(dispositions, counts.columns):
         table[f"disposition: {name}"] = counts[name].reindex(table.index).fillna(0).astype(int)
     return table
 

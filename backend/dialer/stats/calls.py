@@ -17,6 +17,7 @@ from dialer.models.enums import Role
 from dialer.stats import loaders
 from dialer.stats.abandon import rule_abandon_rate
 from dialer.stats.agents import _ratio
+from dialer.stats.dispositions import named as named_dispositions
 from dialer.stats.query import Sql, StatsDb
 
 
@@ -106,6 +107,8 @@ LIST_COLUMNS = [
     ("id", "a.id", "int"), ("started", "a.originated_at", "ts"), ("campaign", "a.campaign_id", "campaign"),
     ("agent", "a.agent_id", "agent"), ("phone", "a.phone", "str"), ("external_id", "c.external_id", "str"),
     ("outcome", "a.outcome", "str"), ("disposition", "a.disposition_id", "disposition"),
+    # set by the dialer when the agent set none (wrap-up timed out, ...)
+    ("system_disposition", "a.system_disposition", "str"),
     ("wait_s", "a.wait_s", "float"), ("talk_s", "a.talk_s", "float"),
     ("hangup_cause_text", "a.hangup_cause_text", "str"),
 ]
@@ -117,8 +120,8 @@ RAW_COLUMNS = [
     ("external_id", "c.external_id", "str"), ("outcome", "a.outcome", "str"), ("hangup_cause", "a.hangup_cause", "int"),
     ("hangup_cause_text", "a.hangup_cause_text", "str"), ("amd_status", "a.amd_status", "str"),
     ("wait_s", "a.wait_s", "float"), ("talk_s", "a.talk_s", "float"), ("wrap_up_s", "a.wrap_up_s", "float"),
-    ("disposition", "a.disposition_id", "disposition"), ("notes", "a.notes", "str"),
-    ("recording_name", "a.recording_name", "str"),
+    ("disposition", "a.disposition_id", "disposition"), ("system_disposition", "a.system_disposition", "str"),
+    ("notes", "a.notes", "str"), ("recording_name", "a.recording_name", "str"),
 ]
 
 
@@ -197,9 +200,9 @@ async def selection_summary(q: CallQuery, access: Access, *, db: StatsDb | None 
     dispositions = await loaders.disposition_directory(db)
     machines = tuple(int(i) for i in dispositions.loc[dispositions["is_machine"], "disposition_id"])
     sql = db.sql()
-    query = (f"SELECT a.outcome, a.disposition_id, {loaders.measures_sql(machines)} FROM call_attempt a "
-             f"WHERE {q.where(sql, access)} GROUP BY 1, 2")
-    facts = await db.frame(sql, query, ["outcome", "disposition_id"] + loaders.MEASURES)
+    query = (f"SELECT a.outcome, a.disposition_id, a.system_disposition, {loaders.measures_sql(machines)} "
+             f"FROM call_attempt a WHERE {q.where(sql, access)} GROUP BY 1, 2, 3")
+    facts = await db.frame(sql, query, ["outcome", "disposition_id", "system_disposition"] + loaders.MEASURES)
     return summarise(facts, dispositions)
 
 
@@ -218,9 +221,8 @@ def summarise(facts: pd.DataFrame, dispositions: pd.DataFrame) -> dict[str, Any]
         aht_s=float(_ratio(pd.Series([t["talk_s"] + t["wrap_up_s"]]), pd.Series([t["connects"]]))[0]),
     )
     outcomes = facts.assign(outcome=facts["outcome"].fillna("in_progress")).groupby("outcome")["attempts"].sum()
-    named = facts.dropna(subset=["disposition_id"]).merge(dispositions[["disposition_id", "name"]],
-                                                          on="disposition_id", how="left")
-    by_disposition = named.groupby("name")["attempts"].sum() if not named.empty else pd.Series(dtype=int)
+    with_name = named_dispositions(facts, dispositions)
+    by_disposition = with_name.groupby("name")["attempts"].sum() if not with_name.empty else pd.Series(dtype=int)
     return {"totals": totals,
             "outcomes": outcomes.sort_values(ascending=False).astype(int).to_dict(),
             "dispositions": by_disposition.sort_values(ascending=False).astype(int).to_dict()}

@@ -12,6 +12,8 @@ import pandas as pd
 
 from dialer.stats.abandon import rule_abandon_rate
 from dialer.stats.agents import _ratio
+from dialer.stats.dispositions import name_order
+from dialer.stats.dispositions import named as named_dispositions
 from dialer.stats.loaders import WINDOW_MEASURES
 
 CONTACT_BUCKETS = {"pending": "contacts_remaining", "leased": "contacts_remaining", "done": "contacts_done",
@@ -83,11 +85,10 @@ def campaigns_table(campaigns: pd.DataFrame, facts: pd.DataFrame, day: pd.DataFr
                                                             values="attempts", aggfunc="sum")
     for outcome in sorted(outcomes.columns):
         table[f"outcome: {outcome}"] = outcomes[outcome].reindex(table.index).fillna(0).astype(int)
-    named = facts.dropna(subset=["disposition_id"]).merge(dispositions[["disposition_id", "name"]],
-                                                          on="disposition_id", how="left")
-    if not named.empty:
-        by_name = named.pivot_table(index="campaign_id", columns="name", values="attempts", aggfunc="sum")
-        for name in [n for n in dict.fromkeys(dispositions["name"]) if n in by_name.columns]:
+    with_name = named_dispositions(facts, dispositions)
+    if not with_name.empty:
+        by_name = with_name.pivot_table(index="campaign_id", columns="name", values="attempts", aggfunc="sum")
+        for name in name_order(dispositions, by_name.columns):
             table[f"disposition: {name}"] = by_name[name].reindex(table.index).fillna(0).astype(int)
     return table.reset_index()
 

@@ -29,7 +29,7 @@ from dialer.stats.workbook_charts import add_chart
 # OWASP's list for CSV injection: these starts make Excel, LibreOffice or Sheets evaluate.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Columns that hold an enum's value, and what an empty one means: exports show words.
-LABELLED_COLUMNS = {"status": "", "outcome": "In progress"}
+LABELLED_COLUMNS = {"status": "", "outcome": "In progress", "system_disposition": ""}
 
 
 def defuse(value: str) -> str:

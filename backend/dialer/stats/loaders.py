@@ -18,7 +18,8 @@ from dialer.stats.query import Sql, StatsDb
 
 MEASURES = ["attempts", "answered", "connects", "abandoned", "machines", "connected_late", "talk_s", "wrap_up_s",
             "wait_s"]
-GROUP_KEYS = {"campaign_id", "agent_id", "outcome", "disposition_id", "hangup_cause", "hangup_cause_text"}
+GROUP_KEYS = {"campaign_id", "agent_id", "outcome", "disposition_id", "system_disposition", "hangup_cause",
+              "hangup_cause_text"}
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ async def agents_report(db: StatsDb, f: ReportFilter, now: datetime) -> pd.DataF
     # Independent queries run side by side: PostgreSQL serves each on its own connection
     # (and core); SQLite's single connection takes them in turn.
     calls, states, sessions = await asyncio.gather(
-        loaders.attempt_facts(db, f, scope, ["agent_id", "disposition_id"], _machine_ids(dispositions),
+        loaders.attempt_facts(db, f, scope, ["agent_id", "disposition_id", "system_disposition"],
+                              _machine_ids(dispositions),
                               where="a.bridged_at IS NOT NULL AND a.agent_id IS NOT NULL"),
         loaders.state_durations(db, f, None if everyone else ids, now, f.campaign_ids or None),
         loaders.session_durations(db, f, ids, now))
@@ -143,7 +144,7 @@ async def _campaigns(db: StatsDb, f: ReportFilter, now: datetime) -> dict[str, p
                           team_agent_ids=None)
     stop = min(f.end, now)
     windows = {"day": (stop - timedelta(hours=24), stop), "month": (stop - timedelta(days=30), stop)}
-    keys = ["campaign_id", "outcome", "disposition_id", "hangup_cause"]
+    keys = ["campaign_id", "outcome", "disposition_id", "system_disposition", "hangup_cause"]
     rows, contacts = await asyncio.gather(
         loaders.attempt_facts(db, f, scope, keys, machines, bucket="hour_of_day", windows=windows),
         loaders.contact_status_counts(db, ids))

@@ -69,6 +69,7 @@ async def calls_page(request: Request) -> Response:
     calls = [{"id": int(r["id"]), "started": local_time(r["started"], values["tz"]), "campaign": r["campaign"] or "—",
               "agent": r["agent"] or "—", "phone": r["phone"], "external_id": r["external_id"],
               "outcome": r["outcome"] or "in_progress", "disposition": r["disposition"] or "",
+              "system_disposition": r["system_disposition"] or "",
               "wait": "" if r["wait_s"] != r["wait_s"] else f"{r['wait_s']:.0f} s",
               "talk": "" if r["talk_s"] != r["talk_s"] else duration(r["talk_s"]),
               "cause": r["hangup_cause_text"], "recorded": bool(r["recording_name"])}
