@@ -1,6 +1,7 @@
 """The life of a customer call in the engine, from the PBX's events: ringing, answered,
 connected to an agent (or held, or abandoned with the message the law asks for), ended,
-recorded, rescheduled.
+recorded, rescheduled. Each handler asks the call machine (engine/calls/) for the next state
+and carries out what the move means: the machine has no effects, the handlers no state rules.
 
 Connecting is the hot path: an answered customer goes to the agent idle longest in the
 same event handler, with one bridge request and no database access (records are queued).
@@ -14,11 +15,11 @@ import uuid
 from datetime import datetime, timedelta
 
 from dialer.engine.agents import AgentEvent, LiveAgent
-from dialer.engine.calls import CallState, CustomerCall
+from dialer.engine.calls import CallEvent, CallState, CustomerCall
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.engine.contact_feed import PreparedCall
 from dialer.engine.state import EngineState
-from dialer.models.enums import AgentState, CallOutcome, ContactStatus, NoAgentAction
+from dialer.models.enums import AgentState, CallOutcome, ContactStatus, NoAgentAction, SystemDisposition
 from dialer.pacing.limits import release_after_s
 from dialer.scheduling.retry import AttemptResult, ContactState, reschedule
 from dialer.telephony.port import FailReason, LegAnswered, LegFailed, LegHungUp, LegKind, LegRinging, \
@@ -42,7 +43,7 @@ _FAIL_OUTCOME = {
 
 
 def _take_cause(call: CustomerCall, cause: int, cause_text: str) -> None:
-    """The PBX's hang-up cause; a call we released keeps our reason, which says why it ended."""
+    """The PBX's hang-up cause; a call we released unanswered keeps our reason, which says why."""
     call.cause = cause
     if call.released_at is None:
         call.cause_text = cause_text
@@ -75,9 +76,9 @@ class CallFlow:
 
     def on_ringing(self, event: LegRinging) -> None:
         call = self.s.calls.get(event.leg_id)
-        if call is None or call.state is not CallState.DIALING:
+        if call is None or call.move(CallEvent.RINGING) is not CallState.DIALING:
             return
-        call.state, call.ringing_at = CallState.RINGING, event.at
+        call.ringing_at = event.at
         self.s.writer.attempt(call.attempt_id, ringing_at=event.at)
         self.s.writer.event(event.at, "ringing", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             channel_id=call.call_id)
@@ -86,20 +87,23 @@ class CallFlow:
         call = self.s.calls.get(event.leg_id)
         if call is None or call.answered_at is not None:
             return
-        if call.released_at is not None:
-            # Answered as our hang-up was on its way: a person is on the line after all, and the
-            # hang-up will drop them. It counts as what it is, an abandon, not an unanswered call.
-            call.released_at, call.outcome = None, None
+        previous = call.move(CallEvent.ANSWERED)
+        if call.state is not CallState.DETECTING and previous is not CallState.RELEASING:
+            return  # ended meanwhile
         call.answered_at = event.at
         self.s.writer.attempt(call.attempt_id, answered_at=event.at)
         self.s.writer.event(event.at, "answered", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             channel_id=call.call_id)
+        if previous is CallState.RELEASING:
+            # Answered as our hang-up was on its way: a person is on the line after all, and the
+            # hang-up will drop them. It counts as what it is, an abandon, not an unanswered call.
+            call.released_at, call.outcome = None, None
+            return
         rt = self.s.campaigns.get(call.campaign_id)
         if rt is not None and rt.config.amd_enabled:
-            call.state = CallState.DETECTING
             self._spawn(self._detect(call))
             return
-        self._customer_needs_agent(call)
+        self._human(call)  # no detection: a person, as far as the dialer can tell
 
     def on_machine(self, event: MachineDetected) -> None:
         call = self.s.calls.get(event.leg_id)
@@ -110,10 +114,12 @@ class CallFlow:
         self.s.writer.event(event.at, "amd", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             verdict=event.verdict.value, detail=event.detail)
         if event.verdict is MachineVerdict.MACHINE:
+            call.move(CallEvent.MACHINE)
             call.outcome = CallOutcome.MACHINE
             self._spawn(self.s.port.hangup(call.call_id))
+            self.s.publish_call(call)
             return
-        self._customer_needs_agent(call)
+        self._human(call)
 
     def on_failed(self, event: LegFailed) -> None:
         call = self.s.calls.get(event.leg_id)
@@ -121,11 +127,11 @@ class CallFlow:
             return
         call.outcome = call.outcome or _FAIL_OUTCOME[event.reason]
         _take_cause(call, event.cause, event.cause_text)
-        self._end(call, event.at)
+        self._end(call, event.at, CallEvent.FAILED)
 
     def on_failed_locally(self, call: CustomerCall, at: datetime) -> None:
-        """The call ended without a PBX event telling us (originate refused, lost in a restart)."""
-        self._end(call, at)
+        """The call ended without a PBX event telling us (originate failed, lost in a restart)."""
+        self._end(call, at, CallEvent.FAILED)
 
     def on_hung_up(self, event: LegHungUp) -> None:
         call = self.s.calls.get(event.leg_id)
@@ -137,7 +143,7 @@ class CallFlow:
         elif call.outcome is None:
             # Answered but never given an agent: the customer gave up waiting, or we released them.
             call.outcome = CallOutcome.ABANDONED if call.answered_at else CallOutcome.FAILED
-        self._end(call, event.at)
+        self._end(call, event.at, CallEvent.HUNG_UP)
 
     # -- dialing -----------------------------------------------------------------------------
 
@@ -176,7 +182,7 @@ class CallFlow:
             self.s.refusals.refused(str(exc), now)
             call.outcome = CallOutcome.CANCELLED
             call.cause, call.cause_text = 0, f"not dialed: Asterisk refused the call ({exc})"[:100]
-            self._end(call, now, dialed=False)
+            self._end(call, now, CallEvent.REFUSED, dialed=False)
             return exc
         except Exception as exc:
             call.outcome = CallOutcome.CANCELLED
@@ -184,6 +190,10 @@ class CallFlow:
             self.on_failed_locally(call, self.s.clock())
             return exc
         self.s.refusals.accepted()
+        if call.state is CallState.RELEASING:
+            # Released while the originate was on its way: the hang-up may have reached Asterisk
+            # before the channel existed (a 404, ignored), so it goes again now that it does.
+            self._spawn(self.s.port.hangup(call.call_id))
         return None
 
     def give_back(self, prepared: PreparedCall, campaign_id: int, at: datetime, reason: str) -> None:
@@ -212,12 +222,12 @@ class CallFlow:
             return 0
         rung = [c for c in self.s.calls.values()
                 if c.campaign_id == rt.campaign_id and c.state is CallState.RINGING and c.ringing_at is not None
-                and c.answered_at is None and c.released_at is None
                 and (now - c.ringing_at).total_seconds() >= after]
         rung.sort(key=lambda c: c.originated_at or c.ringing_at or now)
         for call in rung[:count]:
             assert call.ringing_at is not None
             rang = (now - call.ringing_at).total_seconds()
+            call.move(CallEvent.RELEASED)
             call.released_at, call.outcome = now, CallOutcome.NO_ANSWER
             call.cause_text = f"{RELEASED_TEXT} after {rang:.0f} s ringing: no agent would have been free"
             self.s.writer.event(now, "released", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
@@ -225,10 +235,83 @@ class CallFlow:
             self._spawn(self.s.port.hangup(call.call_id))
         return min(count, len(rung))
 
+    # -- an agent who leaves ------------------------------------------------------------------
+
+    def release_for(self, agent: LiveAgent, now: datetime) -> int:
+        """The agent paused, left or logged out: the calls placed for them alone (preview, manual,
+        their private callbacks) that nobody answered yet are hung up, rather than answered into
+        an abandon. A per-call agent whose phone rang for a waiting customer is taken off it:
+        the customer waits for the next agent. Returns how many calls were released."""
+        released = sum(self.release_unanswered(call, now, f"agent {agent.username} paused or left")
+                       for call in list(self.s.calls.values()) if call.reserved_agent_id == agent.agent_id)
+        call = self.s.calls.get(agent.call_id) if agent.call_id else None
+        if (agent.per_call and call is not None and call.state is CallState.CONNECTING
+                and call.agent_id == agent.agent_id and agent.state is not AgentState.RINGING):
+            leg, agent.bridge_id = agent.leg_id, None
+            if leg:
+                self.s.agent_legs.pop(leg, None)
+                self._spawn(self.s.port.hangup(leg))
+            self.agent_missed(agent, call, "left while the phone rang")
+        return released
+
+    def release_excess(self, rt: CampaignRuntime, now: datetime) -> int:
+        """Progressive mode dials one call per ready agent. One paused or left: the unanswered
+        calls beyond the agents still ready are hung up, those that have rung least first.
+        Returns how many."""
+        snapshot = rt.snapshot(now, self.s.agents.values(), self.s.calls.values())
+        excess = snapshot.calls_in_flight - snapshot.agents_ready
+        if excess <= 0:
+            return 0
+        unanswered = [c for c in self.s.calls.values() if c.campaign_id == rt.campaign_id
+                      and c.state in (CallState.DIALING, CallState.RINGING) and c.reserved_agent_id is None]
+        unanswered.sort(key=lambda c: ((now - c.ringing_at).total_seconds() if c.ringing_at else 0.0,
+                                       -(c.originated_at or now).timestamp()))
+        return sum(self.release_unanswered(call, now, "more calls in flight than agents ready")
+                   for call in unanswered[:excess])
+
+    def release_unanswered(self, call: CustomerCall, now: datetime, why: str) -> bool:
+        """Hang up a call not yet answered because the agent it was placed for is gone. It is
+        recorded (it was dialed) as cancelled with the system disposition `agent_left`, and
+        its contact is due again at once with the attempts it had (see `_not_spent`)."""
+        if call.move(CallEvent.AGENT_LEFT) not in (CallState.DIALING, CallState.RINGING):
+            return False
+        rang = (now - call.ringing_at).total_seconds() if call.ringing_at else 0.0
+        call.released_at, call.outcome = now, CallOutcome.CANCELLED
+        call.system_disposition = SystemDisposition.AGENT_LEFT
+        call.cause_text = f"{RELEASED_TEXT} after {rang:.0f} s ringing: {why}"[:100]
+        agent_id, call.reserved_agent_id = call.reserved_agent_id, None
+        self.s.writer.event(now, "released", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                            agent_id=agent_id, channel_id=call.call_id, rang_s=round(rang, 1),
+                            reason=SystemDisposition.AGENT_LEFT.value)
+        self._spawn(self.s.port.hangup(call.call_id))
+        agent = self.s.agents.get(agent_id) if agent_id is not None else None
+        if agent is not None and agent.call_id == call.call_id:
+            # Let go at once: the agent may be ready again before the PBX confirms the hang-up.
+            agent.call_id = None
+            self.s.publish({"type": "call.ended", "call_id": call.call_id, "agent_id": agent.agent_id,
+                            "attempt_id": call.attempt_id, "outcome": CallOutcome.CANCELLED.value,
+                            "reason": SystemDisposition.AGENT_LEFT.value, "at": now.isoformat()},
+                           f"agent:{agent.agent_id}")
+            if agent.per_call and agent.leg_id:
+                self._spawn(self._release_agent_phone(agent))
+        self.s.publish_call(call)
+        return True
+
+    def _not_spent(self, call: CustomerCall, at: datetime) -> None:
+        """A call released for an agent who left: the record stays (it was dialed), but the
+        contact is not charged an attempt: due again at once, with the attempts it had."""
+        if call.contact_id:
+            self.s.writer.contact(call.contact_id, status=ContactStatus.PENDING, next_attempt_at=at,
+                                  attempts=max(0, call.attempt_no - 1), lease_owner=None, lease_expires_at=None)
+
     # -- connecting --------------------------------------------------------------------------
 
+    def _human(self, call: CustomerCall) -> None:
+        """A person answered (or detection could not tell): they need an agent now."""
+        if call.move(CallEvent.HUMAN) is CallState.DETECTING:
+            self._customer_needs_agent(call)
+
     def _customer_needs_agent(self, call: CustomerCall) -> None:
-        call.state = CallState.WAITING
         self.s.waiting.append(call.call_id)
         self.dispatch()
         if call.state is CallState.WAITING:
@@ -287,10 +370,11 @@ class CallFlow:
         now = self.s.clock()
         agent.call_id = call.call_id
         call.agent_id = agent.agent_id
+        call.move(CallEvent.AGENT_CHOSEN)
         if agent.per_call and not agent.phone_up:
             # Ring the agent's phone now; the customer keeps the hold treatment until it answers.
             self.s.move_agent(agent, AgentEvent.RING, campaign_id=call.campaign_id)
-            call.state = CallState.CONNECTING
+            call.move(CallEvent.AGENT_RINGING)
             self.s.writer.event(now, "agent_ringing", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                                 agent_id=agent.agent_id)
             self._spawn(self._ring_agent(call, agent))
@@ -301,7 +385,8 @@ class CallFlow:
 
     def connected(self, call: CustomerCall, agent: LiveAgent, now: datetime) -> None:
         """The customer is with the agent: record it, count the wait, push the card."""
-        call.state, call.bridged_at = CallState.BRIDGED, now
+        call.move(CallEvent.BRIDGED)
+        call.bridged_at = now
         wait = call.wait_s() or 0.0
         rt = self.s.campaigns.get(call.campaign_id)
         if rt is not None and not call.abandon_counted:
@@ -343,6 +428,7 @@ class CallFlow:
                 agent.leg_id = None
             return
         now = self.s.clock()
+        call.move(CallEvent.AGENT_ANSWERED)
         self.s.move_agent(agent, AgentEvent.PHONE_UP)
         self.s.move_agent(agent, AgentEvent.CONNECT, campaign_id=call.campaign_id)
         self.connected(call, agent, now)
@@ -357,8 +443,8 @@ class CallFlow:
         """A per-call agent did not answer: pause them, and the customer waits for the next agent."""
         agent.call_id, agent.leg_id = None, None
         self.s.move_agent(agent, AgentEvent.MISSED, reason)
-        if call is not None and call.state is CallState.CONNECTING:
-            call.state, call.agent_id = CallState.WAITING, None
+        if call is not None and call.move(CallEvent.AGENT_MISSED) is CallState.CONNECTING:
+            call.agent_id = None
             self.s.waiting.insert(0, call.call_id)  # they waited longest
             self.dispatch()
 
@@ -395,11 +481,11 @@ class CallFlow:
 
     def release_abandoned(self, call: CustomerCall, now: datetime) -> None:
         """No agent: tell the customer who called and how to call back, then hang up."""
-        if call.state is not CallState.WAITING:
+        if call.move(CallEvent.ABANDONED) is not CallState.WAITING:
             return
         if call.call_id in self.s.waiting:
             self.s.waiting.remove(call.call_id)
-        call.outcome, call.state = CallOutcome.ABANDONED, CallState.RELEASING
+        call.outcome = CallOutcome.ABANDONED
         rt = self.s.campaigns.get(call.campaign_id)
         if rt is not None and not call.abandon_counted:
             call.abandon_counted = True
@@ -455,13 +541,13 @@ class CallFlow:
 
     # -- the end of an attempt ---------------------------------------------------------------
 
-    def _end(self, call: CustomerCall, at: datetime, *, dialed: bool = True) -> None:
+    def _end(self, call: CustomerCall, at: datetime, event: CallEvent, *, dialed: bool = True) -> None:
         """The call is over. `dialed=False`: the PBX never took it, so it is no attempt (no
         record, nothing learned, the contact back as it was); the agents are freed as usual."""
-        if not call.live:
+        previous = call.move(event)
+        if previous is CallState.ENDED or call.state is not CallState.ENDED:
             return
-        previous = call.state
-        call.state, call.ended_at = CallState.ENDED, at
+        call.ended_at = at
         if call.call_id in self.s.waiting:
             self.s.waiting.remove(call.call_id)
         rt = self.s.campaigns.get(call.campaign_id)
@@ -469,11 +555,14 @@ class CallFlow:
         person = call.answered_at is not None and outcome is not CallOutcome.MACHINE
         if rt is not None and dialed:
             rt.on_attempt_finished(call, answered_by_person=person)
-            if person and previous is CallState.WAITING and not call.abandon_counted:
-                call.abandon_counted = True  # hung up before an agent came, within the 2 s
+            if person and previous in (CallState.WAITING, CallState.RELEASING) and not call.abandon_counted:
+                # Hung up before an agent came, within the 2 s; or answered as we hung up.
+                call.abandon_counted = True
                 rt.on_live_answer(call.answered_at or at, abandoned=True)
         fields = {"ended_at": at, "outcome": outcome, "hangup_cause": call.cause,
                   "hangup_cause_text": call.cause_text[:100]}
+        if call.system_disposition is not None:
+            fields["system_disposition"] = call.system_disposition
         if call.answered_at and call.bridged_at is None:
             fields["wait_s"] = (at - call.answered_at).total_seconds()
         talk = call.talk_s()
@@ -511,7 +600,9 @@ class CallFlow:
                             "attempt_id": call.attempt_id, "at": at.isoformat()}, f"agent:{agent.agent_id}")
         else:
             # Nobody will set a disposition: reschedule now (an undialed call's contact is back).
-            if dialed:
+            if dialed and call.system_disposition is SystemDisposition.AGENT_LEFT and call.answered_at is None:
+                self._not_spent(call, at)
+            elif dialed:
                 self.reschedule_contact(call, AttemptResult(outcome, call.cause), at)
             self.s.calls.pop(call.call_id, None)
             reserved = self.s.agents.get(call.reserved_agent_id) if call.reserved_agent_id else None

@@ -43,6 +43,7 @@ class PreviewFlow:
         self.offers: dict[int, Offer] = {}
         self.ringing: dict[int, Offer] = {}  # per-call agents whose phone rings before the dial
         self._offering: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def pace(self, rt: CampaignRuntime, now: datetime) -> None:
         """Offer a contact to every ready agent of the campaign who has none."""
@@ -118,6 +119,23 @@ class PreviewFlow:
             await _give_back(offer.candidate, now)
         self.s.move_agent(agent, AgentEvent.PHONE_DOWN)
         self.s.move_agent(agent, AgentEvent.MISSED, reason)
+
+    def agent_left(self, agent: LiveAgent) -> None:
+        """The agent paused, left or logged out while their per-call phone rang for a preview
+        call: nothing is dialed; the phone is hung up and the contact goes back, uncounted. (An
+        offer not yet called goes back on the next tick, `expire`; a call already dialed is the
+        call flow's to release.)"""
+        if agent.agent_id not in self.ringing:
+            return
+        leg = agent.leg_id
+        task = asyncio.create_task(self._hang_up_ringing(agent, leg))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _hang_up_ringing(self, agent: LiveAgent, leg: str | None) -> None:
+        await self.agent_missed(agent, "left while the phone rang")
+        if leg:
+            await self.s.port.hangup(leg)
 
     async def _dial(self, agent: LiveAgent, offer: Offer) -> str:
         agent_id = agent.agent_id
