@@ -67,7 +67,8 @@ class CallFlow:
         self.s = state
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+    def spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+        """Carry out an effect (a PBX request) off the event path, holding the task till done."""
         task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -101,7 +102,7 @@ class CallFlow:
             return
         rt = self.s.campaigns.get(call.campaign_id)
         if rt is not None and rt.config.amd_enabled:
-            self._spawn(self._detect(call))
+            self.spawn(self._detect(call))
             return
         self._human(call)  # no detection: a person, as far as the dialer can tell
 
@@ -116,7 +117,7 @@ class CallFlow:
         if event.verdict is MachineVerdict.MACHINE:
             call.move(CallEvent.MACHINE)
             call.outcome = CallOutcome.MACHINE
-            self._spawn(self.s.port.hangup(call.call_id))
+            self.spawn(self.s.port.hangup(call.call_id))
             self.s.publish_call(call)
             return
         self._human(call)
@@ -193,7 +194,7 @@ class CallFlow:
         if call.state is CallState.RELEASING:
             # Released while the originate was on its way: the hang-up may have reached Asterisk
             # before the channel existed (a 404, ignored), so it goes again now that it does.
-            self._spawn(self.s.port.hangup(call.call_id))
+            self.spawn(self.s.port.hangup(call.call_id))
         return None
 
     def give_back(self, prepared: PreparedCall, campaign_id: int, at: datetime, reason: str) -> None:
@@ -212,6 +213,13 @@ class CallFlow:
         if contact_id:
             self.s.writer.contact(contact_id, status=ContactStatus.PENDING, next_attempt_at=at,
                                   attempts=max(0, attempt_no - 1), lease_owner=None, lease_expires_at=None)
+
+    def _not_spent(self, call: CustomerCall, at: datetime) -> None:
+        """A call released for an agent who left (calls/leaving.py): the record stays, as it was
+        dialed, but the contact is charged no attempt: due again at once, with those it had."""
+        if call.contact_id:
+            self.s.writer.contact(call.contact_id, status=ContactStatus.PENDING, next_attempt_at=at,
+                                  attempts=max(0, call.attempt_no - 1), lease_owner=None, lease_expires_at=None)
 
     def release_ringing(self, rt: CampaignRuntime, count: int, now: datetime) -> int:
         """Hang up the `count` longest-ringing unanswered calls of the campaign that have rung the
@@ -232,77 +240,8 @@ class CallFlow:
             call.cause_text = f"{RELEASED_TEXT} after {rang:.0f} s ringing: no agent would have been free"
             self.s.writer.event(now, "released", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                                 channel_id=call.call_id, rang_s=round(rang, 1))
-            self._spawn(self.s.port.hangup(call.call_id))
+            self.spawn(self.s.port.hangup(call.call_id))
         return min(count, len(rung))
-
-    # -- an agent who leaves ------------------------------------------------------------------
-
-    def release_for(self, agent: LiveAgent, now: datetime) -> int:
-        """The agent paused, left or logged out: the calls placed for them alone (preview, manual,
-        their private callbacks) that nobody answered yet are hung up, rather than answered into
-        an abandon. A per-call agent whose phone rang for a waiting customer is taken off it:
-        the customer waits for the next agent. Returns how many calls were released."""
-        released = sum(self.release_unanswered(call, now, f"agent {agent.username} paused or left")
-                       for call in list(self.s.calls.values()) if call.reserved_agent_id == agent.agent_id)
-        call = self.s.calls.get(agent.call_id) if agent.call_id else None
-        if (agent.per_call and call is not None and call.state is CallState.CONNECTING
-                and call.agent_id == agent.agent_id and agent.state is not AgentState.RINGING):
-            leg, agent.bridge_id = agent.leg_id, None
-            if leg:
-                self.s.agent_legs.pop(leg, None)
-                self._spawn(self.s.port.hangup(leg))
-            self.agent_missed(agent, call, "left while the phone rang")
-        return released
-
-    def release_excess(self, rt: CampaignRuntime, now: datetime) -> int:
-        """Progressive mode dials one call per ready agent. One paused or left: the unanswered
-        calls beyond the agents still ready are hung up, those that have rung least first.
-        Returns how many."""
-        snapshot = rt.snapshot(now, self.s.agents.values(), self.s.calls.values())
-        excess = snapshot.calls_in_flight - snapshot.agents_ready
-        if excess <= 0:
-            return 0
-        unanswered = [c for c in self.s.calls.values() if c.campaign_id == rt.campaign_id
-                      and c.state in (CallState.DIALING, CallState.RINGING) and c.reserved_agent_id is None]
-        unanswered.sort(key=lambda c: ((now - c.ringing_at).total_seconds() if c.ringing_at else 0.0,
-                                       -(c.originated_at or now).timestamp()))
-        return sum(self.release_unanswered(call, now, "more calls in flight than agents ready")
-                   for call in unanswered[:excess])
-
-    def release_unanswered(self, call: CustomerCall, now: datetime, why: str) -> bool:
-        """Hang up a call not yet answered because the agent it was placed for is gone. It is
-        recorded (it was dialed) as cancelled with the system disposition `agent_left`, and
-        its contact is due again at once with the attempts it had (see `_not_spent`)."""
-        if call.move(CallEvent.AGENT_LEFT) not in (CallState.DIALING, CallState.RINGING):
-            return False
-        rang = (now - call.ringing_at).total_seconds() if call.ringing_at else 0.0
-        call.released_at, call.outcome = now, CallOutcome.CANCELLED
-        call.system_disposition = SystemDisposition.AGENT_LEFT
-        call.cause_text = f"{RELEASED_TEXT} after {rang:.0f} s ringing: {why}"[:100]
-        agent_id, call.reserved_agent_id = call.reserved_agent_id, None
-        self.s.writer.event(now, "released", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
-                            agent_id=agent_id, channel_id=call.call_id, rang_s=round(rang, 1),
-                            reason=SystemDisposition.AGENT_LEFT.value)
-        self._spawn(self.s.port.hangup(call.call_id))
-        agent = self.s.agents.get(agent_id) if agent_id is not None else None
-        if agent is not None and agent.call_id == call.call_id:
-            # Let go at once: the agent may be ready again before the PBX confirms the hang-up.
-            agent.call_id = None
-            self.s.publish({"type": "call.ended", "call_id": call.call_id, "agent_id": agent.agent_id,
-                            "attempt_id": call.attempt_id, "outcome": CallOutcome.CANCELLED.value,
-                            "reason": SystemDisposition.AGENT_LEFT.value, "at": now.isoformat()},
-                           f"agent:{agent.agent_id}")
-            if agent.per_call and agent.leg_id:
-                self._spawn(self._release_agent_phone(agent))
-        self.s.publish_call(call)
-        return True
-
-    def _not_spent(self, call: CustomerCall, at: datetime) -> None:
-        """A call released for an agent who left: the record stays (it was dialed), but the
-        contact is not charged an attempt: due again at once, with the attempts it had."""
-        if call.contact_id:
-            self.s.writer.contact(call.contact_id, status=ContactStatus.PENDING, next_attempt_at=at,
-                                  attempts=max(0, call.attempt_no - 1), lease_owner=None, lease_expires_at=None)
 
     # -- connecting --------------------------------------------------------------------------
 
@@ -319,7 +258,7 @@ class CallFlow:
             if rt is None or rt.config.no_agent_action is NoAgentAction.HANG_UP:
                 self.release_abandoned(call, self.s.clock())
             else:
-                self._spawn(self._hold(call, rt))
+                self.spawn(self._hold(call, rt))
         self.s.publish_call(call)
 
     def dispatch(self) -> None:
@@ -377,10 +316,10 @@ class CallFlow:
             call.move(CallEvent.AGENT_RINGING)
             self.s.writer.event(now, "agent_ringing", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                                 agent_id=agent.agent_id)
-            self._spawn(self._ring_agent(call, agent))
+            self.spawn(self._ring_agent(call, agent))
             return
         self.s.move_agent(agent, AgentEvent.CONNECT, campaign_id=call.campaign_id)
-        self._spawn(self._bridge(call, agent))
+        self.spawn(self._bridge(call, agent))
         self.connected(call, agent, now)
 
     def connected(self, call: CustomerCall, agent: LiveAgent, now: datetime) -> None:
@@ -498,7 +437,7 @@ class CallFlow:
         self.s.webhook("customer.abandoned", call, answered_at=call.answered_at.isoformat() if call.answered_at
                        else None)
         message = rt.config.abandon_message if rt else ""
-        self._spawn(self._play_then_hang_up(call, message))
+        self.spawn(self._play_then_hang_up(call, message))
 
     async def _play_then_hang_up(self, call: CustomerCall, message: str) -> None:
         try:
@@ -589,7 +528,7 @@ class CallFlow:
                        talk_s=talk, amd=call.amd_status or None, dialed=dialed)
         agent = self.s.agents.get(call.agent_id) if call.agent_id else None
         if agent is not None and agent.per_call and agent.call_id == call.call_id:
-            self._spawn(self._release_agent_phone(agent))
+            self.spawn(self.release_agent_phone(agent))
         if agent is not None and agent.call_id == call.call_id and agent.state is AgentState.RINGING:
             agent.call_id = None  # not the agent's fault: ready again (their ringing phone is hung up)
             self.s.move_agent(agent, AgentEvent.RELEASE, "the customer left while the phone rang")
@@ -618,7 +557,7 @@ class CallFlow:
                                f"agent:{reserved.agent_id}")
                 self.s.move_agent(reserved, AgentEvent.RELEASE)
 
-    async def _release_agent_phone(self, agent: LiveAgent) -> None:
+    async def release_agent_phone(self, agent: LiveAgent) -> None:
         """Per-call agents: the phone is hung up with the call (it is rung again for the next)."""
         leg, bridge = agent.leg_id, agent.bridge_id
         agent.leg_id, agent.bridge_id = None, None
