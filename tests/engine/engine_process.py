@@ -11,8 +11,8 @@ import sys
 async def main(db_url: str, ari_url: str, campaign_id: int, agent_ids: list[int]) -> None:
     from dialer.ari.client import AriClient
     from dialer.db import init_db
+    from dialer.demo.agents import AgentBot, BotProfile
     from dialer.engine.engine import Engine
-    from dialer.sim.agent_bots import AgentBot, BotProfile
     from dialer.telephony.ari_port import AriPort
 
     await init_db(db_url)

@@ -2,7 +2,8 @@
 wrap up, set a disposition (a realistic mix, with callbacks), and take the odd break.
 
 They drive the engine through the same calls the agent panel makes, and hear about their
-calls through the same hub events, so the demo exercises the real paths.
+calls through the same hub events, so the demo exercises the real paths. They live with the
+demo, not in `dialer.sim`: the simulated PBX must not know the engine.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from dialer.engine.engine import AgentError, Engine
 from dialer.models import Disposition
@@ -96,6 +97,6 @@ class AgentBot:
         d = dispositions[code]
         callback_at = None
         if d.is_callback:
-            callback_at = self.engine.s.clock() + timedelta(hours=self.rng.choice([2, 4, 24, 48]))
+            callback_at = datetime.now(timezone.utc) + timedelta(hours=self.rng.choice([2, 4, 24, 48]))
         await self.engine.save_disposition(self.agent_id, call_id, d.id, notes="(simulated agent)",
                                            callback_at=callback_at)
