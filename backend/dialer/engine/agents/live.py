@@ -11,6 +11,24 @@ from dialer.engine.agents.machine import AgentStatus, Phone
 from dialer.models.enums import AgentState
 
 
+@dataclass(frozen=True)
+class WrapUpDraft:
+    """What the agent has typed into the call's form but not submitted. Held in memory only:
+    if wrap-up ends by itself (or the agent logs out) the notes and the chosen disposition go
+    into the call's record rather than being lost; a reload of the panel puts them back."""
+
+    call_id: str
+    disposition_id: int | None = None
+    disposition_code: str = ""
+    disposition_name: str = ""
+    notes: str = ""
+    callback_at: datetime | None = None
+
+    def as_dict(self) -> dict:
+        return {"call_id": self.call_id, "disposition_id": self.disposition_id, "notes": self.notes,
+                "callback_at": self.callback_at.isoformat() if self.callback_at else None}
+
+
 @dataclass
 class LiveAgent:
     agent_id: int
@@ -36,6 +54,7 @@ class LiveAgent:
     pause_requested: str | None = None  # pause asked for during a call: applied after wrap-up
     idle_since: datetime | None = None
     wrap_up_until: datetime | None = None
+    draft: WrapUpDraft | None = None  # the form of the call they are on or wrapping up, as typed
     session_id: int | None = None
 
     @property
@@ -72,7 +91,9 @@ class LiveAgent:
                 "since": self.since.isoformat() if self.since else None,
                 "campaign_ids": sorted(self.campaign_ids), "call_id": self.call_id,
                 "phone": self.phone.value, "phone_up": self.phone_up, "present": self.present,
-                "per_call": self.per_call, "pause_requested": self.pause_requested}
+                "per_call": self.per_call, "pause_requested": self.pause_requested,
+                # the panel counts down to this (server time); it moves when wrap-up is extended
+                "wrap_up_until": self.wrap_up_until.isoformat() if self.wrap_up_until else None}
 
 
-__all__ = ["LiveAgent"]
+__all__ = ["LiveAgent", "WrapUpDraft"]
