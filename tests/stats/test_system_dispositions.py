@@ -48,11 +48,12 @@ async def test_campaigns_agents_and_teams_reports_count_them_as_their_own_rows(w
     assert winter[f"disposition: {TIMED_OUT}"] == 0
 
     agents = (await run_report("agents", DAY, now=NOW)).main.set_index("agent")
-    assert agents.loc["alice", f"disposition: {TIMED_OUT}"] == 1 and agents.loc["alice", f"disposition: {LOGGED_OUT}"] == 0
-    assert agents.loc["bob", f"disposition: {LOGGED_OUT}"] == 1 and agents.loc["bob", f"disposition: {TIMED_OUT}"] == 0
+    timed_out, logged_out = agents[f"disposition: {TIMED_OUT}"], agents[f"disposition: {LOGGED_OUT}"]
+    assert (timed_out["alice"], logged_out["alice"]) == (1, 0)
+    assert (timed_out["bob"], logged_out["bob"]) == (0, 1)
     assert agents.loc["alice", "calls_handled"] == 3  # the two of the world, and this one
     teams = (await run_report("teams", DAY, now=NOW)).main.set_index("team")
-    assert teams.loc["Sales", f"disposition: {TIMED_OUT}"] == 1 and teams.loc["Sales", f"disposition: {LOGGED_OUT}"] == 1
+    assert (teams.loc["Sales", f"disposition: {TIMED_OUT}"], teams.loc["Sales", f"disposition: {LOGGED_OUT}"]) == (1, 1)
 
 
 async def test_the_call_list_its_statistics_and_exports_show_them(world: World, tmp_path: Path) -> None:
