@@ -405,7 +405,7 @@ class CallFlow:
             await self.s.port.detect_machine(call.call_id)
         except Exception as exc:
             log.info("machine detection on %s failed (%s): treating as a person", call.call_id, exc)
-            self._customer_needs_agent(call)
+            self._human(call)
 
     async def _hold(self, call: CustomerCall, rt: CampaignRuntime) -> None:
         # The law wants a message within 2 s of answer when no agent is free: start at once.
