@@ -78,15 +78,17 @@ from dialer.sim.control import read_record  # noqa: E402
 
 PG = "postgres://postgres@127.0.0.1:5432"
 ALWAYS = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-WORLD = {"every_number": True, "person_ring": [1, 4], "person_talk": [2, 6], "machine_ring": [1, 3],
+# Every number takes the world draw: short rings and talks, so a few minutes hold thousands of calls.
+WORLD = {"every_number": True, "person_ring": [1, 3], "person_talk": [2, 5], "machine_ring": [1, 3],
          "reject_ring": [1, 3],
-         "weights": {"person": 55, "no_answer": 8, "busy": 14, "machine": 0, "congestion": 8, "rejected": 8,
+         "weights": {"person": 60, "no_answer": 7, "busy": 12, "machine": 0, "congestion": 7, "rejected": 7,
                      "unallocated": 7}}
 PASSWORD = "bench-password-1"
 PRESENCE_GRACE_S = 6
 AWAY_S = PRESENCE_GRACE_S + 4
 PHONE_DOWN_S = 5.0
 IDLE_S = 30.0
+OUT_S = 60.0  # not counted, shown: an agent kept out of work this long (phone down, paused...)
 SETTLE_S = 25.0
 MIN_LIVE = 50
 ABANDON_CAP = 3.0
@@ -144,9 +146,12 @@ class Observed:
     abandon_samples: list[tuple[float, float, int]] = field(default_factory=list)
     due: int = 1
     leased: int = 0
+    pending: int = 1
     phone_down_s: dict[str, float] = field(default_factory=dict)
     idle_s: dict[str, float] = field(default_factory=dict)
     legs_up: set[str] = field(default_factory=set)
+    out_s: dict[str, float] = field(default_factory=dict)
+    out: dict[str, str] = field(default_factory=dict)
 
 
 class Bench:
@@ -169,6 +174,7 @@ class Bench:
         self.agents: list[SimAgent] = []
         self.campaign_id = 0
         self.list_id = 0
+        self.keep_db = False
         env = {k: v for k, v in os.environ.items() if not k.startswith("DIALER_")}
         world = self.tmp / "world.json"
         world.write_text(json.dumps(WORLD))
@@ -336,6 +342,9 @@ class Bench:
                                     + await pending.filter(next_attempt_at__lte=now).count())
                     self.obs.leased = await Contact.filter(contact_list_id=self.list_id,
                                                            status=ContactStatus.LEASED).count()
+                    self.obs.pending = await pending.count()
+                if tick % 20 == 0:
+                    await self.progress()
                 if tick % 5 == 0:
                     rate, live = await self.abandon_rate()
                     if live >= MIN_LIVE:
@@ -353,19 +362,37 @@ class Bench:
             capped = bool(self.obs.abandon_samples) and self.obs.abandon_samples[-1][1] >= ABANDON_CAP
             for agent in self.agents:
                 v, name = agent.view, agent.username
+                working = v.state in ("ready", "reserved", "ringing", "on_call", "wrap_up")
+                if v.connected and not working and self.obs.due > 0:
+                    self.obs.out_s[name] = self.obs.out_s.get(name, 0.0) + dt
+                    if self.obs.out_s[name] > OUT_S and name not in self.obs.out:
+                        self.obs.out[name] = f"{v.state} ({v.reason}, phone {v.phone}) for {OUT_S:.0f} s"
+                else:
+                    self.obs.out_s[name] = 0.0
                 if not v.connected or v.state != "ready":
                     self.obs.phone_down_s[name] = self.obs.idle_s[name] = 0.0
                     continue
-                if name not in self.obs.legs_up:
+                if name not in self.obs.legs_up or v.phone != "up":
                     self.obs.phone_down_s[name] = self.obs.phone_down_s.get(name, 0.0) + dt
                     if self.obs.phone_down_s[name] > PHONE_DOWN_S:
-                        self._stuck(name, "ready with no phone leg up in the fake")
+                        self._stuck(name, f"ready, phone {v.phone!r} in the engine, "
+                                          f"{'a' if name in self.obs.legs_up else 'no'} leg up in the fake")
                 else:
                     self.obs.phone_down_s[name] = 0.0
                 if self.obs.due > 0 and not capped:
                     self.obs.idle_s[name] = self.obs.idle_s.get(name, 0.0) + dt
                     if self.obs.idle_s[name] > IDLE_S:
                         self._stuck(name, f"ready, offered nothing for {IDLE_S:.0f} s with {self.obs.due} due")
+
+    async def progress(self) -> None:
+        rows = await CallAttempt.filter(campaign_id=self.campaign_id).count()
+        states: dict[str, int] = {}
+        for agent in self.agents:
+            key = agent.view.state if agent.view.connected else "away"
+            states[key] = states.get(key, 0) + 1
+        rate = self.obs.abandon_samples[-1][1] if self.obs.abandon_samples else 0.0
+        print(f"  {rel(time.time(), self.obs.t0)}  {rows} attempts, {self.obs.pending} pending "
+              f"({self.obs.due} due), {self.obs.leased} leased, abandon {rate:.1f} %, agents {states}", flush=True)
 
     def _stuck(self, name: str, why: str) -> None:
         seen = self.obs.stuck.setdefault(name, [])
@@ -398,7 +425,10 @@ class Bench:
                     self.fake.wait(10)
         finally:
             await close_db()
-            await self.drop_db()
+            if self.keep_db:
+                print(f"database kept: {self.db_url}")
+            else:
+                await self.drop_db()
 
     async def _run(self, session: aiohttp.ClientSession) -> dict[str, Any]:
         await self.start_fake(session)
@@ -420,9 +450,15 @@ class Bench:
                     await self.cut_sockets(n)
                 elif kind == "fake":
                     await self.restart_fake(session, n, signal.SIGTERM if "term" in what else signal.SIGKILL)
+            quiet_since = None
             while time.monotonic() - started < self.deadline_s:
                 await asyncio.sleep(2.0)
-                if self.obs.due == 0 and self.obs.leased == 0:
+                if self.obs.due or self.obs.leased:
+                    quiet_since = None
+                    continue
+                quiet_since = quiet_since or time.monotonic()
+                # Retries due within the profile's 20 s are waited for; later ones stay pending.
+                if self.obs.pending == 0 or time.monotonic() - quiet_since > 30:
                     break
             elapsed = time.monotonic() - started
             self.note(f"campaign over (due {self.obs.due}, leased {self.obs.leased}): pausing it, "
@@ -443,9 +479,9 @@ class Bench:
         rec = read_legs(read_record(self.record_path))
         attempts = await CallAttempt.filter(campaign_id=self.campaign_id).values(
             "id", "contact_id", "channel_id", "originated_at", "ended_at", "outcome", "hangup_cause_text",
-            "engine_id", "answered_at", "bridged_at", "disposition_id", "system_disposition", "agent_id")
+            "engine_id", "answered_at", "bridged_at", "disposition_id", "system_disposition", "agent_id", "wait_s")
         contacts = await Contact.filter(contact_list_id=self.list_id).values(
-            "id", "phone", "status", "attempts", "lease_owner", "lease_expires_at", "next_attempt_at")
+            "id", "phone", "status", "attempts", "lease_owner", "lease_expires_at", "next_attempt_at", "last_outcome")
         channels = await self.fake_get(session, "/channels") or []
         bridges = await self.fake_get(session, "/bridges") or []
         live_calls = {a["channel_id"] for a in attempts if a["ended_at"] is None}
@@ -485,16 +521,24 @@ class Bench:
         t0 = self.obs.t0
         statuses: dict[str, int] = {}
         for c in contacts:
-            statuses[c["status"]] = statuses.get(c["status"], 0) + 1
+            statuses[c["status"].value] = statuses.get(c["status"].value, 0) + 1
         outcomes: dict[str, int] = {}
         for a in attempts:
-            key = a["outcome"] or "open"
+            key = a["outcome"].value if a["outcome"] else "open"
             outcomes[key] = outcomes.get(key, 0) + 1
         print(f"ran {elapsed:.0f} s: {len(attempts)} attempt rows, {customer_legs} customer legs in the fake's "
               f"record, contacts {dict(sorted(statuses.items()))}")
         print(f"outcomes {dict(sorted(outcomes.items()))}; calls taken by agents "
               f"{sum(a.calls_taken for a in self.agents)}")
         print(f"bridged calls with no disposition at all: {len(no_disposition)}")
+        later: dict[str, int] = {}
+        for c in contacts:
+            if c["status"].value == "pending" and c["next_attempt_at"] is not None:
+                due_in = c["next_attempt_at"].timestamp() - time.time()
+                key = f"{c['last_outcome'] or '-'}, attempts {c['attempts']}, due in {due_in / 3600:.0f} h"
+                later[key] = later.get(key, 0) + 1
+        if later:
+            print(f"pending contacts due later (settled: a retry is scheduled): {later}")
         for what, rows in (("contacts_lost", lost), ("dialed_twice", twice)):
             print(f"{what}: {len(rows)}")
             for row in rows[:15]:
@@ -514,6 +558,8 @@ class Bench:
         print(f"agents_stuck: {len(self.obs.stuck)}")
         for name, why in sorted(self.obs.stuck.items()):
             print(f"    {name}: {'; '.join(why)}")
+        for name, what in sorted(self.obs.out.items()):
+            print(f"    (not counted) {name} out of work while contacts were due: {what}")
         errors = [(a.username, e) for a in self.agents for e in a.errors]
         if errors:
             print(f"agent requests refused: {len(errors)}, e.g. {errors[:3]}")
@@ -521,11 +567,35 @@ class Bench:
             print(f"fake back at {rel(start, t0)}: first agent phone originate "
                   f"{'+%.2f s' % (first_agent - start) if first_agent else 'never'}, first customer originate "
                   f"{'+%.2f s' % (first - start) if first else 'never'}")
+        self.report_abandons(attempts)
         peak = max(samples, key=lambda s: s[1]) if samples else None
         print(f"abandon rate: max {peak[1]:.2f} % at {rel(peak[0], t0)} over {peak[2]} live answers; "
               f"final {rate:.2f} % over {live}; cap {ABANDON_CAP} %" if peak else
               f"abandon rate: final {rate:.2f} % over {live} live answers (fewer than {MIN_LIVE} sampled); "
               f"cap {ABANDON_CAP} %")
+
+
+    def report_abandons(self, attempts: list) -> None:
+        """When the abandoned calls were answered, in 20 s bins, and which fault (if any) came
+        in the 20 s before: a call answered while the dialer was dead or agents were leaving
+        is an abandon the faults made; one far from any fault is the pacer's."""
+        faults = sorted(self.obs.faults)
+        bins: dict[int, list[str]] = {}
+        for a in attempts:
+            outcome = a["outcome"].value if a["outcome"] else ""
+            late = outcome == "answered" and a["wait_s"] is not None and a["wait_s"] > 2.0
+            if not a["answered_at"] or not (outcome == "abandoned" or late):
+                continue
+            at = a["answered_at"].timestamp()
+            before = [what for t, what in faults if t <= at + 1.0 and at - t <= 20.0]
+            bins.setdefault(int((at - self.obs.t0) // 20) * 20, []).append(
+                f"{a['contact_id']}{' bridged after %.1f s' % a['wait_s'] if late else ''}"
+                f"{' [after ' + before[-1] + ']' if before else ''}")
+        total = sum(len(v) for v in bins.values())
+        print(f"abandoned calls (incl. bridged after 2 s): {total}, by when they were answered:")
+        for start, rows in sorted(bins.items()):
+            print(f"    +{start}-{start + 20}s: {len(rows)}: contacts {', '.join(rows[:6])}"
+                  f"{' ...' if len(rows) > 6 else ''}")
 
 
 def main() -> None:
@@ -535,10 +605,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a smaller campaign, the same faults")
     parser.add_argument("--deadline", type=float, default=900.0, help="pause the campaign after this many seconds")
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--keep-db", action="store_true", help="keep the database for a look afterwards")
     args = parser.parse_args()
     contacts = args.contacts or (400 if args.quick else 2000)
     agents = args.agents or (10 if args.quick else 30)
-    result = asyncio.run(Bench(contacts, agents, args.quick, args.deadline, args.seed).run())
+    bench = Bench(contacts, agents, args.quick, args.deadline, args.seed)
+    bench.keep_db = args.keep_db
+    result = asyncio.run(bench.run())
     print(json.dumps(result))
 
 

@@ -201,7 +201,7 @@ class SimAgent:
             await self._post("ready")
 
     async def _dispose(self, call_id: str) -> None:
-        await asyncio.sleep(0.5 + self.rng.random())
+        await asyncio.sleep(0.3 + 0.7 * self.rng.random())
         status, data = await self._post("disposition", {"call_id": call_id, "disposition_id": self.disposition_id,
                                                         "notes": f"bench {self.username}"})
         if status != 200:
