@@ -26,9 +26,11 @@ due or leased (or at --deadline), then SETTLE_S pass, then:
   the newest phone leg (both halves) of a logged-in agent, nor a call whose attempt row is
   still open; a bridge is kept if it holds such a channel.
 - agents_stuck: agents (distinct) who, while the dialer and the fake were both up, were seen
-  `ready` with no answered phone leg in the fake for more than PHONE_DOWN_S, or `ready` and
-  offered nothing for more than IDLE_S counted only while contacts were due and the
-  campaign's abandon rate was under its cap.
+  `ready` with no answered phone leg in the fake (or with the engine's own phone state not
+  "up") for more than PHONE_DOWN_S, or `ready` and offered nothing for more than IDLE_S
+  counted only while contacts were due and the campaign's abandon rate was under its cap.
+  Agents kept out of work (phone down, paused) for OUT_S while contacts were due are shown
+  beside it, not counted.
 - resume_after_pbx_restart_s: max over the fake's restarts of (the first customer originate
   it accepted after the restart - the moment it listened again), both from its own record.
 - abandon_max: the campaign's highest abandon rate in percent (abandoned, or answered and
