@@ -20,6 +20,7 @@ from dialer.engine.agents.flow import AgentError, AgentFlow
 from dialer.billing.service.meter import BillingMeter
 from dialer.engine.call_flow import RELEASED_TEXT, CallFlow
 from dialer.engine.calls import CallState
+from dialer.engine.calls.leaving import LeavingAgents
 from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, reason_text
 from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
 from dialer.engine.contact_feed import count_remaining, prepare_calls
@@ -73,6 +74,7 @@ class Engine:
         self.preview = PreviewFlow(self.s, self.calls)
         self.agents.on_reserved_answered = self.preview.agent_answered
         self.agents.on_reserved_missed = self.preview.agent_missed
+        self.agents.on_left = LeavingAgents(self.s, self.calls, self.preview, self._pace).left
         self.private_callbacks = PrivateCallbacks(self.s, self.calls)
         self.manual = ManualDialer(self.s, self.agents)
         self.previous_run = PreviousRun(self.s, self.calls)
@@ -315,7 +317,7 @@ class Engine:
         elif isinstance(event, LegHungUp):
             call = self.s.calls.get(event.leg_id)
             self.calls.on_hung_up(event)
-            if call is not None and call.contact.get("disposition_saved") and call.agent_id in self.s.agents:
+            if call is not None and call.disposed_at is not None and call.agent_id in self.s.agents:
                 self.s.calls.pop(call.call_id, None)
                 await self.agents.leave_wrap_up(self.s.agents[call.agent_id])
         elif isinstance(event, MachineDetected):

@@ -42,6 +42,8 @@ class AgentFlow:
         # Set by the engine: a per-call agent reserved for a preview answered / did not answer.
         self.on_reserved_answered: Callable[[LiveAgent], Awaitable[None]] | None = None
         self.on_reserved_missed: Callable[[LiveAgent, str], Awaitable[None]] | None = None
+        # Set by the engine: the agent paused, left or logged out (calls placed for them go).
+        self.on_left: Callable[[LiveAgent], None] | None = None
 
     def _agent(self, agent_id: int) -> LiveAgent:
         agent = self.s.agents.get(agent_id)
@@ -100,6 +102,7 @@ class AgentFlow:
             await self.finish_wrap_up(agent_id)
         self._move(agent, AgentEvent.LOGOUT, reason)
         del self.s.agents[agent_id]
+        self._left(agent)
         self.s.redials.cancel(agent_id)
         if agent.leg_id:
             self.s.agent_legs.pop(agent.leg_id, None)
@@ -123,6 +126,11 @@ class AgentFlow:
         agent = self._agent(agent_id)
         self.seen(agent)
         self._move(agent, AgentEvent.PAUSE, reason)  # during a call: taken when wrap-up ends
+        self._left(agent)
+
+    def _left(self, agent: LiveAgent) -> None:
+        if self.on_left is not None:
+            self.on_left(agent)
 
     async def call_phone(self, agent_id: int) -> None:
         """The agent's "call my phone" button: ring their phone again (persistent mode)."""
@@ -254,6 +262,7 @@ class AgentFlow:
         for agent in list(self.s.agents.values()):
             if agent.present and self.s.presence.gone(agent.agent_id, now, grace):
                 self.s.move_agent(agent, AgentEvent.GONE)
+                self._left(agent)
 
     # -- wrap-up and disposition -------------------------------------------------------------
 
@@ -299,7 +308,7 @@ class AgentFlow:
             self.s.calls.pop(call_id, None)
             await self.leave_wrap_up(agent)
         else:
-            call.contact["disposition_saved"] = True  # saved during the call: wrap-up ends at hang-up
+            call.disposed_at = now  # saved during the call: wrap-up ends at hang-up
 
     async def finish_wrap_up(self, agent_id: int) -> None:
         """End wrap-up without a disposition (time's up with auto-end, or logout)."""
