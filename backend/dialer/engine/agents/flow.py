@@ -16,13 +16,13 @@ import logging
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
-from dialer.engine.agents.live import LiveAgent
+from dialer.engine.agents.live import LiveAgent, WrapUpDraft
 from dialer.engine.agents.machine import AgentEvent, AgentStateError, Phone
 from dialer.engine.call_flow import CallFlow
-from dialer.engine.calls import CallState
+from dialer.engine.calls import CallState, CustomerCall
 from dialer.engine.state import EngineState
 from dialer.models import Agent, AgentSession, Disposition
-from dialer.models.enums import AgentConnection, AgentState, CallOutcome
+from dialer.models.enums import AgentConnection, AgentState, CallOutcome, SystemDisposition
 from dialer.scheduling.retry import AttemptResult
 from dialer.telephony.port import LegKind, OriginateRequest
 
@@ -99,7 +99,7 @@ class AgentFlow:
         if agent.state is AgentState.ON_CALL:
             raise AgentError("Finish the call before logging out.")
         if agent.state is AgentState.WRAP_UP and agent.call_id:
-            await self.finish_wrap_up(agent_id)
+            await self.finish_wrap_up(agent_id, SystemDisposition.AGENT_LOGGED_OUT)
         self._move(agent, AgentEvent.LOGOUT, reason)
         del self.s.agents[agent_id]
         self._left(agent)
@@ -310,14 +310,68 @@ class AgentFlow:
         else:
             call.disposed_at = now  # saved during the call: wrap-up ends at hang-up
 
-    async def finish_wrap_up(self, agent_id: int) -> None:
-        """End wrap-up without a disposition (time's up with auto-end, or logout)."""
+    async def finish_wrap_up(self, agent_id: int,
+                             why: SystemDisposition = SystemDisposition.WRAP_UP_TIMED_OUT) -> None:
+        """End wrap-up without the agent's disposition (time ran out, or they logged out): the
+        dialer sets `why` as the call's system disposition, keeps the notes the agent typed,
+        records the disposition they had chosen but not submitted, and reschedules the
+        contact by its profile from the call's outcome, as for any undisposed call."""
         agent = self._agent(agent_id)
         call = self.s.calls.pop(agent.call_id, None) if agent.call_id else None
         if call is not None:
-            self.calls.reschedule_contact(call, AttemptResult(call.outcome or CallOutcome.ANSWERED, call.cause),
-                                          self.s.clock())
+            self._close_undisposed(agent, call, why)
         await self.leave_wrap_up(agent)
+
+    def _close_undisposed(self, agent: LiveAgent, call: CustomerCall, why: SystemDisposition) -> None:
+        now = self.s.clock()
+        draft = agent.draft if agent.draft is not None and agent.draft.call_id == call.call_id else None
+        fields: dict = {"system_disposition": why}
+        if draft is not None and draft.notes:
+            fields["notes"] = draft.notes
+        if agent.state is AgentState.WRAP_UP and agent.since:
+            wrap = (now - agent.since).total_seconds()
+            fields["wrap_up_s"] = wrap
+            if why is SystemDisposition.WRAP_UP_TIMED_OUT and (rt := self.s.campaigns.get(call.campaign_id)):
+                rt.on_wrap(wrap)  # a full wrap-up: the pacer learns from it like any other
+        self.s.writer.attempt(call.attempt_id, **fields)
+        # The choice the agent made but did not submit is not the call's disposition (they may
+        # have been about to change it); it goes in the record for a supervisor to act on.
+        self.s.writer.event(now, why.value, attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                            agent_id=agent.agent_id, channel_id=call.call_id,
+                            drafted_disposition_id=draft.disposition_id if draft else None,
+                            drafted_disposition=draft.disposition_code if draft else "",
+                            drafted_disposition_name=draft.disposition_name if draft else "",
+                            drafted_callback_at=draft.callback_at.isoformat() if draft and draft.callback_at
+                            else None,
+                            notes_kept=bool(draft and draft.notes))
+        self.calls.reschedule_contact(call, AttemptResult(call.outcome or CallOutcome.ANSWERED, call.cause), now)
+
+    async def save_draft(self, agent_id: int, call_id: str, disposition_id: int | None, notes: str = "",
+                         callback_at: datetime | None = None) -> WrapUpDraft:
+        """The call's form as the agent is typing it (panel: a second after the last key, and
+        on leaving a field). Only kept in memory, for the call the agent is on or wrapping up."""
+        agent = self._agent(agent_id)
+        call = self.s.calls.get(call_id)
+        if call is None or call.agent_id != agent_id or agent.call_id != call_id \
+                or agent.state not in (AgentState.ON_CALL, AgentState.WRAP_UP):
+            raise AgentError("That call is not yours, or it was already closed.")
+        code = name = ""
+        if disposition_id is not None:
+            disposition = await Disposition.get_or_none(id=disposition_id)
+            if disposition is None or disposition.campaign_id not in (None, call.campaign_id):
+                raise AgentError("Choose one of the campaign's dispositions.")
+            code, name = disposition.code, disposition.name
+        if agent.call_id != call_id:
+            raise AgentError("That call is not yours, or it was already closed.")  # ended while we looked
+        agent.draft = WrapUpDraft(call_id, disposition_id, code, name, notes[:10_000], callback_at)
+        return agent.draft
+
+    def draft_of(self, agent_id: int) -> WrapUpDraft | None:
+        """The draft of the agent's current call, if they typed one (for a reloaded panel)."""
+        agent = self.s.agents.get(agent_id)
+        if agent is None or agent.draft is None or agent.draft.call_id != agent.call_id:
+            return None
+        return agent.draft
 
     def extend_wrap_up(self, agent_id: int, seconds: float) -> None:
         agent = self._agent(agent_id)
@@ -327,7 +381,7 @@ class AgentFlow:
         self.s.publish_agent(agent)
 
     async def leave_wrap_up(self, agent: LiveAgent) -> None:
-        agent.call_id, agent.wrap_up_until = None, None
+        agent.call_id, agent.wrap_up_until, agent.draft = None, None, None
         if agent.state is not AgentState.WRAP_UP:
             return
         self.s.move_agent(agent, AgentEvent.WRAP_UP_END)
@@ -341,4 +395,4 @@ class AgentFlow:
             rt = self.s.campaigns.get(self.s.calls[agent.call_id].campaign_id) \
                 if agent.call_id in self.s.calls else None
             if rt is None or rt.config.auto_end_wrap_up:
-                await self.finish_wrap_up(agent.agent_id)
+                await self.finish_wrap_up(agent.agent_id, SystemDisposition.WRAP_UP_TIMED_OUT)
