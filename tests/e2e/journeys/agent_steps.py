@@ -51,6 +51,34 @@ def hang_up(page: Page) -> None:
     expect(page.locator("#ap-state")).to_have_attribute("data-state", "wrap_up")
 
 
+def form_survives_reload(page: Page) -> None:
+    """The form is kept as a draft as the agent types: a reload of the panel gives it back."""
+    values = {sel: page.locator(sel).input_value() for sel in ("#ap-notes", "#ap-disposition", "#ap-callback")}
+    expect(page.locator("#ap-draft")).to_have_text("Draft saved")
+    page.reload()
+    expect(page.locator("#ap-conn")).to_have_text("live", timeout=15_000)
+    expect(page.locator("#ap-draft")).to_have_text("Draft restored")
+    for selector, value in values.items():
+        expect(page.locator(selector)).to_have_value(value)
+
+
+def _remaining(page: Page) -> int:
+    return int(page.locator("#ap-wrap").get_attribute("data-remaining") or "-1")
+
+
+def wrap_up_counts_down(page: Page) -> None:
+    """The wrap-up countdown is shown, counts down, and moves when the agent asks for more time."""
+    expect(page.locator("#ap-wrap")).to_contain_text("Wrap-up ends in")
+    first = _remaining(page)
+    assert first > 0, first
+    page.wait_for_function("(v) => Number(document.getElementById('ap-wrap').dataset.remaining) < v", arg=first,
+                           timeout=3_000)
+    before = _remaining(page)
+    page.get_by_role("button", name="More time (+60 s)").click()
+    page.wait_for_function("(v) => Number(document.getElementById('ap-wrap').dataset.remaining) > v + 50",
+                           arg=before, timeout=3_000)
+
+
 def save_call(page: Page, disposition: str, notes: str = "") -> None:
     if notes:
         page.get_by_label("Notes").fill(notes)

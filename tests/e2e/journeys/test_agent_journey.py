@@ -41,10 +41,12 @@ def test_agent_takes_a_call_sets_a_callback_and_pauses(dialer: Any, people: Any,
     page.get_by_label("Disposition").select_option(label=floor.callback)
     expect(page.locator("#ap-callback-row")).to_be_visible()
     page.get_by_label("Call back at").fill("2031-05-05T10:30")
+    agent.form_survives_reload(page)
     # A pause asked for during the call waits for the form.
     agent.pause_after_call(page, floor.pause_reason)
     agent.hang_up(page)
     expect(page.locator("#ap-call-state")).to_contain_text("fill in the form")
+    agent.wrap_up_counts_down(page)
     expect(page.get_by_label("Disposition")).to_have_value(page.get_by_label("Disposition")
                                                            .locator("option", has_text=floor.callback)
                                                            .get_attribute("value") or "")

@@ -64,6 +64,15 @@ AGENT_SCHEMAS: dict[str, Any] = {
                           "private": s("boolean", description="Keep the callback for this agent.")},
                          ("call_id", "disposition_id")),
     "ExtendIn": obj({"seconds": s("number", minimum=1, maximum=600, default=60)}),
+    "DraftIn": obj({"call_id": s("string", minLength=1, maxLength=64),
+                     "disposition_id": nullable("integer", minimum=1, maximum=ID["maximum"],
+                                                description="The disposition chosen so far, if any."),
+                     "notes": text(10_000),
+                     "callback_at": nullable("string", format="date-time", description="With its zone.")},
+                    ("call_id",)),
+    "DraftOut": obj({"draft": nullable("object", description="The draft of the agent's current call: "
+                                                             "call_id, disposition_id, notes, callback_at."),
+                     "ok": s("boolean")}, ("draft",), closed=False),
     "DialIn": {**obj({"number": s("string", format=PHONE_FORMAT, minLength=1, maxLength=40),
                       "contact_id": {**ID, "description": "One of the agent's private contacts."}}),
                "anyOf": [{"required": ["number"]}, {"required": ["contact_id"]}]},
@@ -120,6 +129,15 @@ AGENT_PATHS: dict[str, Any] = {
     f"{P}/disposition": _act("Close the call's form: disposition, notes, callback", body="DispositionIn",
                              required=True),
     f"{P}/wrap-up/extend": _act("More time for the form", body="ExtendIn"),
+    f"{P}/draft": {
+        **_read("The current call's form as the agent last typed it (for a reloaded panel)", "DraftOut"),
+        "post": op("Keep the call's form as typed so far (a draft, not the disposition)", AGENT,
+                   ("200", "Kept", "DraftOut"), body="DraftIn", body_required=True,
+                   errors="400 401 403 409 422 503", tag="Agent", security=AGENT_AUTH,
+                   description="When wrap-up ends by itself, the draft's notes are kept on the call and its "
+                               "disposition recorded as drafted. 409 when the call is not the agent's or is "
+                               "closed; 503 when this server runs no engine."),
+    },
     f"{P}/preview/call": _act("Call the previewed contact", done="Dialing (`call_id`)"),
     f"{P}/preview/skip": _act("Skip the previewed contact"),
     f"{P}/dial": _act("Dial by hand: a number, or a private contact", body="DialIn", required=True,

@@ -6,6 +6,8 @@ import { connectLive } from "/static/live.js";
 import { agentApi, formatDuration } from "/static/agent/api.js";
 import { fillFields, formValues, renderCall, resetForm, toggleCallback } from "/static/agent/call_form.js";
 import { handOverToExtension } from "/static/agent/extension_bridge.js";
+import { countdown } from "/static/agent/countdown.js";
+import { draftKeeper } from "/static/agent/draft.js";
 
 const root = document.getElementById("agent-panel");
 const $ = (id) => document.getElementById(id);
@@ -19,6 +21,11 @@ const els = {
   private: $("ap-private"), privateRow: $("ap-private-row"),
 };
 const view = { state: { state: "logged_out" }, call: null, offer: null, pausePending: "" };
+const wrapClock = countdown($("ap-wrap"));
+const drafts = draftKeeper({
+  api, els, form: $("ap-call-form"), callId: () => view.call?.call_id,
+  onStatus: (text) => { $("ap-draft").textContent = text; },
+});
 
 function showError(message) {
   $("ap-error").textContent = message || "";
@@ -65,6 +72,8 @@ function render() {
   $("ap-hangup").hidden = s !== "on_call";
   $("ap-extend").hidden = s !== "wrap_up";
   $("ap-call-state").textContent = s === "wrap_up" ? "(ended: fill in the form)" : "";
+  // The server's end of wrap-up: a reload or "More time" gives the same clock, not a restart.
+  wrapClock.show(s === "wrap_up" ? view.state.wrap_up_until : null);
   $("ap-pending").textContent = view.pausePending ? `Pause after this call: ${view.pausePending}` : "";
   $("ap-ready").disabled = s === "ready";
 }
@@ -86,6 +95,7 @@ function onMessage(msg) {
       if (msg.call) renderCall(els, msg.call);
       renderFigures(msg.figures);
       render();
+      drafts.restore(toggleCallback);
       loadPrivate();
       handOver();
       break;
@@ -94,7 +104,7 @@ function onMessage(msg) {
       if (msg.state === "ready" || msg.state === "paused" || msg.state === "logged_out") {
         view.pausePending = "";
         view.offer = null;
-        if (view.call) { view.call = null; resetForm(els); }
+        if (view.call) { view.call = null; resetForm(els); drafts.reset(); }
       }
       if (msg.state === "logged_out") loadCampaigns();
       if (msg.state === "ready" || msg.state === "paused") loadPrivate();
@@ -213,6 +223,7 @@ els.disposition.addEventListener("change", () => toggleCallback(els));
 $("ap-call-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   if (!view.call) return;
+  drafts.reset();
   await act("disposition", formValues(els, view.call.call_id));
 });
 $("ap-dial-form").addEventListener("submit", async (event) => {
