@@ -21,7 +21,7 @@ async def test_pause_stops_new_calls_and_keeps_the_connected_one(engine_world) -
     campaign.status = CampaignStatus.PAUSED
     await campaign.save()
     await w.engine.sync_campaigns()
-    assert "the campaign is paused" in (await _not_dialing(w, campaign.id))
+    assert "The campaign is paused; start or resume it." in (await _not_dialing(w, campaign.id))
     await w.engine.agent_hangup(agent_id)
     await w.until(lambda: w.engine.agents_in(AgentState.WRAP_UP) == [agent_id])
     done = await Disposition.get(code="done")
@@ -71,4 +71,4 @@ async def test_pause_during_a_call_applies_after_wrap_up(engine_world) -> None:
 
 async def _not_dialing(w, campaign_id: int) -> list[str]:
     await w.engine.tick()
-    return w.engine.s.campaigns[campaign_id].not_dialing
+    return [r.message for r in w.engine.not_dialing_reasons(campaign_id)]

@@ -14,6 +14,7 @@ from dialer.models import (AccountEntry, BillingAccount, CallAttempt, Dispositio
                            WebhookDelivery, WebhookEndpoint)
 from dialer.models.billing import AccountMode, EntryKind
 from dialer.models.enums import AgentState
+from dialer.not_dialing import NotDialing
 
 ANSWERING = [f"+4206010000{n}5" for n in range(10, 40)]  # the test world: ...5 answers
 
@@ -39,7 +40,8 @@ async def test_credit_runs_out_and_the_branch_stops_dialing(engine_world) -> Non
         agent = w.engine.s.agents[agent_id]
         if agent.state is AgentState.WRAP_UP and agent.call_id:
             await w.engine.save_disposition(agent_id, agent.call_id, done.id)
-        return any("prepaid credit" in r for r in w.engine.not_dialing_reasons(campaign.id).values())
+        return any(r.code is NotDialing.NO_PREPAID_CREDIT and "prepaid credit" in r.message
+                   for r in w.engine.not_dialing_reasons(campaign.id))
 
     await w.until(stopped, timeout=30)
     rated = await CallAttempt.filter(price__not_isnull=True)
@@ -72,4 +74,4 @@ async def test_credit_runs_out_and_the_branch_stops_dialing(engine_world) -> Non
         await stopped()  # keeps the agent moving
         return await CallAttempt.all().count() > dialed
     await w.until(dialing_again, timeout=15)
-    assert not any("prepaid credit" in r for r in w.engine.not_dialing_reasons(campaign.id).values())
+    assert NotDialing.NO_PREPAID_CREDIT not in [r.code for r in w.engine.not_dialing_reasons(campaign.id)]

@@ -9,6 +9,7 @@ from dialer.ari.client import AriClient
 from dialer.engine.engine import Engine
 from dialer.models import CallAttempt, Contact
 from dialer.models.enums import AgentState, ContactStatus
+from dialer.not_dialing import NotDialing
 from dialer.telephony.ari_port import AriPort
 
 STAYERS = ["+420601000118", "+420601000218", "+420601000318"]
@@ -26,7 +27,7 @@ async def test_no_calls_while_the_socket_is_down_and_dialing_resumes(engine_worl
     await w.until(lambda: not w.client.connected, timeout=5)
     await w.run(campaign)
     await w.engine.tick()
-    assert "Asterisk is not connected" in w.engine.s.campaigns[campaign.id].not_dialing
+    assert NotDialing.ASTERISK_DISCONNECTED in [r.code for r in w.engine.not_dialing_reasons(campaign.id)]
     assert await CallAttempt.all().count() == 0
     await w.until(lambda: w.client.connected, timeout=10)
     await w.until(lambda: CallAttempt.all().count(), timeout=10)

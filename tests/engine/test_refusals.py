@@ -23,11 +23,11 @@ def test_each_refusal_doubles_the_hold_up_to_a_limit() -> None:
 def test_the_page_says_what_asterisk_answered_and_what_happens_next() -> None:
     r = Refusals()
     r.refused("503 Shutdown in progress", NOW)
-    assert r.text(NOW) == ("Asterisk refused calls: 503 Shutdown in progress "
-                           "(1 call went back to the queue; trying again in 1 s)")
+    assert r.not_dialing(NOW).message == ("Asterisk refused calls: 503 Shutdown in progress "
+                                          "(1 call went back to the queue; trying again in 1 s).")
     r.refused("500 Allocation failed", NOW)
     later = NOW + timedelta(seconds=3)
-    assert r.text(later).endswith("(2 calls went back to the queue; trying one call at a time)")
+    assert r.not_dialing(later).detail.endswith("(2 calls went back to the queue; trying one call at a time)")
 
 
 def test_a_reconnect_ends_the_hold_and_a_taken_call_ends_the_refusal() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from dialer.models.enums import AgentState, CampaignMode, CampaignStatus
-from dialer.scheduling.diagnosis import AgentView, Code, DiagnosisInput, DueGroup, diagnose
+from dialer.not_dialing import NotDialing as Code
+from dialer.not_dialing import NotDialingReason
+from dialer.scheduling.diagnosis import AgentView, DiagnosisInput, DueGroup, diagnose
 
 # Wednesday 2026-03-04 12:00 UTC = 13:00 in Prague, 07:00 in New York.
 NOON = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
@@ -66,11 +68,17 @@ def test_agent_reasons() -> None:
              reason="phone down"), AgentView(AgentState.PAUSED, reason="Lunch"))
     d = diagnose(data(agents=stuck), NOON)
     assert codes(d) == [Code.NO_AGENT_READY]
-    assert d.reasons[0].message == "3 agent(s) logged in, none ready: 2 not ready (phone down), 1 paused."
+    assert d.reasons[0].message == "No logged-in agent is ready: 2 not ready (phone down), 1 paused."
     d = diagnose(data(required_skills=("pl",)), NOON)
     assert codes(d) == [Code.NO_AGENT_WITH_SKILLS] and "pl" in d.reasons[0].message
 
 
 def test_the_engine_adds_live_reasons() -> None:
-    d = diagnose(data(), NOON, live={Code.ABANDON_CAP.value: "Abandon rate 3.1 % over 30 days."})
-    assert codes(d) == ["abandon_cap"] and not d.dialing
+    d = diagnose(data(), NOON, live=(NotDialingReason(Code.ASTERISK_DISCONNECTED),))
+    assert codes(d) == ["asterisk_disconnected"] and not d.dialing
+
+
+def test_a_live_reason_the_data_already_gives_is_said_once() -> None:
+    d = diagnose(data(status=CampaignStatus.PAUSED), NOON, live=(NotDialingReason(Code.NOT_RUNNING, "paused"),))
+    assert codes(d) == [Code.NOT_RUNNING]
+    assert d.as_json()["reasons"][0]["message"] == "The campaign is paused; start or resume it."

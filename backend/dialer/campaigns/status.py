@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, time, timezone
-from typing import Any, Mapping
+from typing import Any, Sequence
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
@@ -18,7 +18,8 @@ from dialer.billing.service.accounts import prepaid_stop_reason
 from dialer.campaigns.fields import valid_timezone
 from dialer.models import AgentSession, AgentStateChange, CallAttempt, Campaign, Contact
 from dialer.models.enums import AgentState, ContactStatus
-from dialer.scheduling.diagnosis import AgentView, Code, Diagnosis, DiagnosisInput, DueGroup, diagnose
+from dialer.not_dialing import NotDialing, NotDialingReason
+from dialer.scheduling.diagnosis import AgentView, Diagnosis, DiagnosisInput, DueGroup, diagnose
 from dialer.scheduling.zones import contact_zones
 
 DUE_SAMPLE = 2000
@@ -97,14 +98,15 @@ async def load_diagnosis_input(campaign: Campaign, now: datetime) -> DiagnosisIn
 
 
 async def campaign_status(campaign: Campaign, now: datetime | None = None,
-                          live: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Everything the campaign page and `GET /api/v1/campaigns/{id}` show, as JSON."""
+                          live: Sequence[NotDialingReason] | None = None) -> dict[str, Any]:
+    """Everything the campaign page and `GET /api/v1/campaigns/{id}` show, as JSON. `live`: the
+    engine's reasons when it runs in this process (None when it does not)."""
     now = now or datetime.now(timezone.utc)
     data = await load_diagnosis_input(campaign, now)
     if live is None and campaign.team_id is not None:  # no engine here: the credit from the database
         no_credit = await prepaid_stop_reason(campaign.team_id, now)
-        live = {Code.NO_PREPAID_CREDIT.value: no_credit} if no_credit else None
-    diagnosis: Diagnosis = diagnose(data, now, live)
+        live = (NotDialingReason(NotDialing.NO_PREPAID_CREDIT, no_credit),) if no_credit else None
+    diagnosis: Diagnosis = diagnose(data, now, live or ())
     return {
         "id": campaign.id, "name": campaign.name, "mode": campaign.mode.value, "status": campaign.status.value,
         "archived": campaign.archived, "team_id": campaign.team_id,

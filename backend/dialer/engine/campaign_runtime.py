@@ -19,6 +19,7 @@ from dialer.engine.calls import CallState, CustomerCall
 from dialer.engine.compliance_window import FCC_WINDOW, OFCOM_WINDOW, ComplianceWindow
 from dialer.models import Campaign
 from dialer.models.enums import AbandonWindow, AgentState, CampaignMode, NoAgentAction, PrivateNumbers
+from dialer.not_dialing import NotDialing, NotDialingReason
 from dialer.pacing.decision import Decision, Reason
 from dialer.pacing.pacer import Pacer, pacer_named, resumed_state
 from dialer.pacing.snapshot import LEGAL_MIN_RING_S, CampaignSettings, Learned, Snapshot, WrapUp
@@ -161,7 +162,7 @@ class CampaignRuntime:
         """What was last stored of the pacer's state (pacer_memory.py), to skip unchanged writes."""
         self.launches: deque[datetime] = deque()
         self.last_decision: Decision | None = None
-        self.not_dialing: list[str] = []
+        self.not_dialing: list[NotDialingReason] = []  # as of the last tick, for the wallboard and page
         self.paused = False
         self.contacts_exhausted = False  # the last lease found nothing dialable
         self.contacts_remaining: int | None = None  # pending or leased; counted every 30 s
@@ -281,7 +282,7 @@ class CampaignRuntime:
             "abandon_rate": round(self.abandon_rate(now), 4), "abandon_cap": self.config.settings.abandon_cap,
             "dial_level": dial_level(snapshot, d),
             "pacer_reason": d.explain() if d else "",
-            "not_dialing": list(self.not_dialing), "at": now.isoformat(),
+            "not_dialing": [r.as_json() for r in self.not_dialing], "at": now.isoformat(),
         }
         if self.contacts_remaining is not None:
             event["contacts_remaining"] = self.contacts_remaining
@@ -306,16 +307,27 @@ def dial_level(snapshot: Snapshot | None, decision: Decision | None) -> float | 
     return round(snapshot.lines_in_use / snapshot.agents_active, 2)
 
 
-def reason_text(decision: Decision) -> str | None:
-    """A person's sentence for a decision that launches nothing; None when it launches calls."""
-    if decision.calls > 0:
-        return None
-    return {
-        Reason.NO_ACTIVE_AGENTS: "no agent is logged in and ready for this campaign",
-        Reason.NO_READY_AGENTS: "every agent is busy",
-        Reason.CUSTOMERS_WAITING: "answered customers are waiting for an agent",
-        Reason.ENOUGH_IN_FLIGHT: "calls already ringing cover the agents about to be free",
-        Reason.ABANDON_CAP: "the abandon rate reached the cap: dialing progressively",
-        Reason.TRUNK_LIMIT: "all the campaign's lines are in use",
-        Reason.RATE_LIMIT: "the maximum calls per 5 seconds was reached",
-    }.get(decision.reason)
+PACER_REASONS: dict[Reason, NotDialing] = {
+    Reason.NO_ACTIVE_AGENTS: NotDialing.NO_AGENT_AVAILABLE,
+    Reason.NO_READY_AGENTS: NotDialing.AGENTS_BUSY,
+    Reason.CUSTOMERS_WAITING: NotDialing.CUSTOMERS_WAITING,
+    Reason.ENOUGH_IN_FLIGHT: NotDialing.ENOUGH_IN_FLIGHT,
+    Reason.FORECAST: NotDialing.PACER_FORECAST,
+    Reason.WARMING_UP: NotDialing.PACER_FORECAST,
+    Reason.ABANDON_CAP: NotDialing.ABANDON_CAP,
+    Reason.TRUNK_LIMIT: NotDialing.TRUNK_LIMIT,
+    Reason.RATE_LIMIT: NotDialing.RATE_LIMIT,
+}
+"""The pacer's reasons in the one vocabulary, said when its decision launches nothing."""
+
+PACER_CODES = frozenset({*PACER_REASONS.values(), NotDialing.RINGING_RELEASED})
+"""The pacer's account of its last tick: the campaign dials again as agents free up, so these
+are the wallboard's to show, not a stop on the campaign page."""
+
+
+def pacer_reasons(decision: Decision) -> list[NotDialingReason]:
+    """Why the decision launches nothing (empty when it launches calls), and what it released."""
+    reasons = [] if decision.calls > 0 else [NotDialingReason(PACER_REASONS[decision.reason])]
+    if decision.release:
+        reasons.append(NotDialingReason(NotDialing.RINGING_RELEASED, str(decision.release)))
+    return reasons

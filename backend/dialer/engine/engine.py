@@ -21,8 +21,9 @@ from dialer.billing.service.meter import BillingMeter
 from dialer.engine.call_flow import RELEASED_TEXT, CallFlow
 from dialer.engine.calls import CallState
 from dialer.engine.calls.leaving import LeavingAgents
-from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, reason_text
+from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, pacer_reasons
 from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
+from dialer.engine import views
 from dialer.engine.contact_feed import count_remaining, prepare_calls
 from dialer.engine.manual import ManualDialer
 from dialer.engine.pacer_memory import resume_pacer, save_pacer, save_pacers
@@ -34,6 +35,7 @@ from dialer.engine.state import EngineState, utc_now
 from dialer.hub import MemoryHub
 from dialer.models import CallAttempt, Campaign
 from dialer.models.enums import AgentState, CallDirection, CallOutcome, CampaignMode, CampaignStatus
+from dialer.not_dialing import NotDialing, NotDialingReason
 from dialer.scheduling.leasing import reclaim_expired_leases, renew_leases
 from dialer.stopping import let_finish
 from dialer.telephony.port import (
@@ -233,15 +235,15 @@ class Engine:
                 counters.wrap.append(wrap)
 
     def _pace(self, rt: CampaignRuntime, now: datetime) -> None:
-        reasons: list[str] = []
+        reasons: list[NotDialingReason] = []
         if rt.paused:
-            reasons.append("the campaign is paused")
+            reasons.append(NotDialingReason(NotDialing.NOT_RUNNING, "paused"))
         if not self.s.port.connected:
-            reasons.append("Asterisk is not connected")
+            reasons.append(NotDialingReason(NotDialing.ASTERISK_DISCONNECTED))
         elif self.s.refusals.holding(now):
-            reasons.append(self.s.refusals.text(now))
+            reasons.append(self.s.refusals.not_dialing(now))
         if (no_credit := self.s.billing.stop_reason(rt.config.team_id)) is not None:
-            reasons.append(no_credit)
+            reasons.append(NotDialingReason(NotDialing.NO_PREPAID_CREDIT, no_credit))
         task = self._launching.get(rt.campaign_id)
         if reasons or (task is not None and not task.done()):
             rt.not_dialing = reasons or rt.not_dialing
@@ -250,19 +252,17 @@ class Engine:
         self.private_callbacks.pace(rt, now)
         if rt.config.mode is CampaignMode.PREVIEW:
             self.preview.pace(rt, now)
-            rt.not_dialing = ["no contact is due now (all done, exhausted, or outside calling hours)"] \
-                if rt.contacts_exhausted else []
+            rt.not_dialing = [NotDialingReason(NotDialing.NO_CONTACT_DUE)] if rt.contacts_exhausted else []
             return
         snapshot = rt.snapshot(now, self.s.agents.values(), self.s.calls.values())
         decision = rt.decide(snapshot)
         if decision.release:
             self.calls.release_ringing(rt, decision.release, now)
-        text = reason_text(decision)
-        rt.not_dialing = [text] if text else []
+        rt.not_dialing = pacer_reasons(decision)
         if rt.contacts_exhausted:
-            rt.not_dialing.append("no contact is due now (all done, exhausted, or outside calling hours)")
+            rt.not_dialing.append(NotDialingReason(NotDialing.NO_CONTACT_DUE))
         if self.s.refusals.probing:
-            rt.not_dialing.insert(0, self.s.refusals.text(now))
+            rt.not_dialing.insert(0, self.s.refusals.not_dialing(now))
         if decision.calls > 0:
             # After a refusal, one call at a time until Asterisk takes one again.
             count = 1 if self.s.refusals.probing else decision.calls
@@ -408,16 +408,24 @@ class Engine:
     def extend_wrap_up(self, agent_id: int, seconds: float) -> None:
         self.agents.extend_wrap_up(agent_id, seconds)
 
-    def not_dialing_reasons(self, campaign_id: int) -> dict[str, str]:
+    async def save_wrap_up_draft(self, agent_id: int, call_id: str, disposition_id: int | None, notes: str = "",
+                                 callback_at: datetime | None = None) -> dict:
+        """The call's form as the agent types it: kept so that wrap-up ending by itself loses nothing."""
+        return (await self.agents.save_draft(agent_id, call_id, disposition_id, notes, callback_at)).as_dict()
+
+    def wrap_up_draft(self, agent_id: int) -> dict | None:
+        """The draft of the agent's current call, for a panel that was reloaded."""
+        draft = self.agents.draft_of(agent_id)
+        return draft.as_dict() if draft else None
+
+
+    def not_dialing_reasons(self, campaign_id: int) -> tuple[NotDialingReason, ...]:
         """Live reasons for the campaign page's "why is it not dialing" panel: what stops the
         campaign (Asterisk gone, paused). The pacer's account of its last tick ("every agent is
         busy", "calls already ringing cover the agents") is not one: the campaign dials as agents
         become free, as the page's own diagnosis counts busy agents; the wallboard shows it."""
-        rt = self.s.campaigns.get(campaign_id)
-        if rt is None:
-            return {}
-        pacer = reason_text(rt.last_decision) if rt.last_decision is not None else None
-        return {f"engine_{i}": text for i, text in enumerate(rt.not_dialing) if text != pacer}
+        view = self.campaign_view(campaign_id)
+        return view.not_dialing if view is not None else ()
 
     async def agent_hangup(self, agent_id: int) -> None:
         """The agent ends the customer call (the panel's hang-up button)."""
@@ -429,6 +437,28 @@ class Engine:
     def agent_state(self, agent_id: int) -> dict | None:
         agent = self.s.agents.get(agent_id)
         return agent.as_event() if agent else None
+
+    # -- read-only views for the web layer (engine/views.py) ---------------------------------
+
+    def agent_view(self, agent_id: int) -> views.AgentView | None:
+        agent = self.s.agents.get(agent_id)
+        return views.agent_view(agent) if agent else None
+
+    def agent_call(self, agent_id: int) -> views.CallView | None:
+        """The call the agent is on or wrapping up."""
+        agent = self.s.agents.get(agent_id)
+        return views.call_view(agent, self.s.calls) if agent else None
+
+    def preview_offer(self, agent_id: int) -> views.OfferView | None:
+        """The contact offered to the agent (preview mode), not yet called or skipped."""
+        offer = self.preview.offers.get(agent_id)
+        rt = self.s.campaigns.get(offer.campaign_id) if offer else None
+        return views.offer_view(offer, rt) if offer and rt else None
+
+    def campaign_view(self, campaign_id: int) -> views.CampaignView | None:
+        """A campaign this engine runs, as of its last tick (None when it runs it not)."""
+        rt = self.s.campaigns.get(campaign_id)
+        return views.campaign_view(rt, self.s.calls, self.s.waiting) if rt else None
 
     def campaign_status(self, campaign_id: int) -> dict | None:
         rt = self.s.campaigns.get(campaign_id)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dialer.not_dialing import NotDialing, NotDialingReason
+
 FIRST_HOLD_S = 1.0
 LONGEST_HOLD_S = 15.0
 
@@ -44,7 +46,7 @@ class Refusals:
     def holding(self, now: datetime) -> bool:
         return self.until is not None and now < self.until
 
-    def text(self, now: datetime) -> str:
+    def not_dialing(self, now: datetime) -> NotDialingReason:
         """The campaign page's line: "Asterisk refused calls: 500 Allocation failed (3 calls
         went back to the queue; trying again in 4 s)"."""
         calls = "1 call" if self.count == 1 else f"{self.count} calls"
@@ -53,4 +55,4 @@ class Refusals:
             then = f"trying again in {max(1, round((self.until - now).total_seconds()))} s"
         else:
             then = "trying one call at a time"
-        return f"Asterisk refused calls: {self.reason} ({calls} went back to the queue; {then})"
+        return NotDialingReason(NotDialing.ASTERISK_REFUSED, f"{self.reason} ({calls} went back to the queue; {then})")

@@ -1,8 +1,9 @@
 """Why a campaign is not dialing: the reasons, computed from a snapshot of data and `now`.
 
 Pure: no database, no clock. `dialer.campaigns.status.load_diagnosis_input` builds the
-snapshot from the database; the engine adds what only it knows (abandon cap reached, trunk
-limit, Asterisk disconnected) through the `live` argument, reason code -> message.
+snapshot from the database; the engine adds what only it knows (Asterisk disconnected or
+refusing calls, no prepaid credit) through the `live` argument. The codes and sentences are
+`dialer.not_dialing`'s, shared with the engine and the wallboard.
 """
 
 from __future__ import annotations
@@ -10,33 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
 from typing import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from dialer.models.campaigns import DEFAULT_CALLING_WINDOWS
 from dialer.models.enums import AgentState, CampaignMode, CampaignStatus
+from dialer.not_dialing import NotDialing, NotDialingReason
 from dialer.scheduling.windows import WeeklyWindows, WindowError, is_callable, next_callable_time
-
-
-class Code(str, Enum):
-    NOT_RUNNING = "not_running"
-    ARCHIVED = "archived"
-    NO_CONTACT_LIST = "no_contact_list"
-    NO_CONTACTS = "no_contacts"
-    ALL_FINISHED = "all_finished"
-    ALL_IN_PROGRESS = "all_in_progress"
-    NOT_YET_DUE = "not_yet_due"
-    OUTSIDE_CALLING_HOURS = "outside_calling_hours"
-    BAD_CALLING_WINDOWS = "bad_calling_windows"
-    NO_AGENT_LOGGED_IN = "no_agent_logged_in"
-    NO_AGENT_READY = "no_agent_ready"
-    NO_AGENT_WITH_SKILLS = "no_agent_with_skills"
-    # Engine reasons arrive through `live` with codes like these:
-    ABANDON_CAP = "abandon_cap"
-    TRUNK_LIMIT = "trunk_limit"
-    ASTERISK_DISCONNECTED = "asterisk_disconnected"
-    NO_PREPAID_CREDIT = "no_prepaid_credit"  # the branch's prepaid credit cannot pay the next minute
 
 
 @dataclass(frozen=True)
@@ -70,18 +51,8 @@ class DiagnosisInput:
 
 
 @dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
-    until: datetime | None = None  # when it stops holding, if known
-
-    def as_json(self) -> dict[str, object]:
-        return {"code": self.code, "message": self.message, "until": self.until.isoformat() if self.until else None}
-
-
-@dataclass(frozen=True)
 class Diagnosis:
-    reasons: tuple[Reason, ...]
+    reasons: tuple[NotDialingReason, ...]
 
     @property
     def dialing(self) -> bool:
@@ -96,27 +67,26 @@ def _when(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _contact_reasons(data: DiagnosisInput, now: datetime) -> list[Reason]:
+def _contact_reasons(data: DiagnosisInput, now: datetime) -> list[NotDialingReason]:
     if data.list_count == 0:
-        return [Reason(Code.NO_CONTACT_LIST, "No contact list is attached to the campaign.")]
+        return [NotDialingReason(NotDialing.NO_CONTACT_LIST)]
     total = sum(data.counts.values())
     if total == 0:
-        return [Reason(Code.NO_CONTACTS, "The contact lists are empty.")]
+        return [NotDialingReason(NotDialing.NO_CONTACTS)]
     pending = data.counts.get("pending", 0)
     if pending == 0:
         if data.counts.get("leased", 0):
-            return [Reason(Code.ALL_IN_PROGRESS, "Every remaining contact is being dialed right now.")]
-        return [Reason(Code.ALL_FINISHED, "Every contact is finished: done, failed, exhausted or on the "
-                                          "do-not-call list. Clear the campaign or add contacts.")]
+            return [NotDialingReason(NotDialing.ALL_IN_PROGRESS)]
+        return [NotDialingReason(NotDialing.ALL_FINISHED)]
     if data.due_total == 0:
         until = data.next_due_at
-        return [Reason(Code.NOT_YET_DUE, f"None of the {pending} pending contacts is due for a retry yet"
-                       + (f"; the next at {_when(until)}." if until else "."), until)]
+        return [NotDialingReason(NotDialing.NOT_YET_DUE, f"{pending} pending"
+                                 + (f"; the next at {_when(until)}" if until else ""), until)]
     try:
         windows = WeeklyWindows.parse(data.calling_windows if data.calling_windows is not None
                                       else DEFAULT_CALLING_WINDOWS)
     except WindowError as exc:
-        return [Reason(Code.BAD_CALLING_WINDOWS, f"The dial profile's calling hours are malformed: {exc}.")]
+        return [NotDialingReason(NotDialing.BAD_CALLING_WINDOWS, str(exc))]
     openings = []
     for group in data.due_groups:
         zones = [ZoneInfo(z) for z in group.zones] or [ZoneInfo("UTC")]
@@ -128,47 +98,48 @@ def _contact_reasons(data: DiagnosisInput, now: datetime) -> list[Reason]:
         return []
     until = min(openings) if openings else None
     sampled = sum(g.count for g in data.due_groups)
-    scope = "every" if sampled >= data.due_total else f"the first {sampled} of the"
-    return [Reason(Code.OUTSIDE_CALLING_HOURS,
-                   f"It is outside the calling hours of {scope} {data.due_total} due contacts (in their time "
-                   "zones)" + (f"; calling resumes at {_when(until)}." if until else "; no opening within a week."),
-                   until)]
+    scope = f"all {data.due_total}" if sampled >= data.due_total else f"the first {sampled} of the {data.due_total}"
+    return [NotDialingReason(NotDialing.OUTSIDE_CALLING_HOURS,
+                             f"{scope} due contacts; "
+                             + (f"calling resumes at {_when(until)}" if until else "no opening within a week"),
+                             until)]
 
 
-def _agent_reasons(data: DiagnosisInput) -> list[Reason]:
+def _agent_reasons(data: DiagnosisInput) -> list[NotDialingReason]:
     if not data.agents:
-        return [Reason(Code.NO_AGENT_LOGGED_IN, "No agent of the campaign's team is logged in.")]
+        return [NotDialingReason(NotDialing.NO_AGENT_LOGGED_IN)]
     skilled = [a for a in data.agents if set(data.required_skills) <= set(a.skills)]
     if not skilled:
-        return [Reason(Code.NO_AGENT_WITH_SKILLS, "No logged-in agent has the skills the campaign needs: "
-                                                  + ", ".join(data.required_skills) + ".")]
+        return [NotDialingReason(NotDialing.NO_AGENT_WITH_SKILLS, ", ".join(data.required_skills))]
     busy_states = {AgentState.RESERVED, AgentState.RINGING, AgentState.ON_CALL, AgentState.WRAP_UP}
     if not any(a.state is AgentState.READY for a in skilled):
         if any(a.state in busy_states for a in skilled):
             return []  # they are working; calls go out as they become free
         not_ready = Counter(a.reason or "?" for a in skilled if a.state is AgentState.NOT_READY)
         if not not_ready:
-            return [Reason(Code.NO_AGENT_READY, f"{len(skilled)} agent(s) logged in, none ready (all paused).")]
+            return [NotDialingReason(NotDialing.NO_AGENT_READY, f"all {len(skilled)} paused")]
         why = ", ".join(f"{n} not ready ({reason})" for reason, n in sorted(not_ready.items()))
         paused = len(skilled) - sum(not_ready.values())
-        return [Reason(Code.NO_AGENT_READY, f"{len(skilled)} agent(s) logged in, none ready: {why}"
-                                            + (f", {paused} paused." if paused else "."))]
+        return [NotDialingReason(NotDialing.NO_AGENT_READY, why + (f", {paused} paused" if paused else ""))]
     return []
 
 
-def diagnose(data: DiagnosisInput, now: datetime, live: Mapping[str, str] | None = None) -> Diagnosis:
+def diagnose(data: DiagnosisInput, now: datetime, live: Sequence[NotDialingReason] = ()) -> Diagnosis:
     """Every reason the campaign does not dial at `now` (UTC); empty when it should be dialing.
 
-    All reasons are listed, not just the first, so fixing one does not reveal the next.
+    All reasons are listed, not just the first, so fixing one does not reveal the next. A live
+    reason whose code the data already gave (the engine's "paused" beside the record's) is
+    said once, in the data's words.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware (UTC)")
-    reasons: list[Reason] = []
+    reasons: list[NotDialingReason] = []
     if data.archived:
-        reasons.append(Reason(Code.ARCHIVED, "The campaign is archived."))
+        reasons.append(NotDialingReason(NotDialing.ARCHIVED))
     elif data.status is not CampaignStatus.RUNNING:
-        reasons.append(Reason(Code.NOT_RUNNING, f"The campaign is {data.status.value}; start or resume it."))
+        reasons.append(NotDialingReason(NotDialing.NOT_RUNNING, data.status.value))
     reasons += _contact_reasons(data, now)
     reasons += _agent_reasons(data)
-    reasons += [Reason(code, message) for code, message in (live or {}).items()]
+    known = {r.code for r in reasons}
+    reasons += [r for r in live if r.code not in known]
     return Diagnosis(tuple(reasons))

@@ -115,6 +115,7 @@ async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScop
             if cid in today.index else 0,
             "abandon_rate": None if pd.isna(rate) else rate, "abandon_cap": float(c.abandon_cap_pct) / 100.0,
             "abandon_window": c.abandon_window, "dial_level": None, "pacer_reason": "",
+            # The engine's reasons (dialer.not_dialing) arrive with its first tick.
             "contacts_remaining": int(remaining.get(cid, 0)), "not_dialing": [],
         })
     return {"type": "snapshot", "now": now.isoformat(), "agents": agent_rows, "campaigns": campaign_rows,

@@ -13,8 +13,10 @@ from dialer.campaigns.control import ClearMode, ControlError, allowed_actions, c
 from dialer.campaigns.fields import display_values
 from dialer.campaigns.settings import CAMPAIGN_FIELDS, delete_campaign, save_campaign
 from dialer.campaigns.status import campaign_status
+from dialer.engine.engine import Engine
 from dialer.models import CallerIdPool, Campaign, ContactList, DialProfile, Disposition, Team, User, WebhookEndpoint
 from dialer.models.enums import Role
+from dialer.not_dialing import NotDialingReason
 from dialer.web.auth import SUPERVISORS, guard
 from dialer.web.errors import ApiError
 from dialer.web.routes.admin_crud import Area, Column, actor_of, choices, flash, render
@@ -72,14 +74,11 @@ async def _detail(request: Request, campaign: Campaign, *, error: str = "", stat
     )
 
 
-def live_reasons(request: Request, campaign: Campaign) -> dict[str, str] | None:
-    """What the engine knows and the database does not (abandon cap, trunks, Asterisk), if it runs.
-
-    The hook: an engine on `app.state.engine` with `not_dialing_reasons(campaign_id) -> {code: message}`.
-    """
-    engine = getattr(request.app.state, "engine", None)
-    reasons = getattr(engine, "not_dialing_reasons", None)
-    return reasons(campaign.id) if callable(reasons) else None
+def live_reasons(request: Request, campaign: Campaign) -> tuple[NotDialingReason, ...] | None:
+    """What the engine knows and the database does not (Asterisk gone or refusing, credit), if it
+    runs in this process (None when it does not)."""
+    engine: Engine | None = getattr(request.app.state, "engine", None)
+    return engine.not_dialing_reasons(campaign.id) if engine is not None else None
 
 
 @guard(roles=SUPERVISORS)

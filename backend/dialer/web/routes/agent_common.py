@@ -1,8 +1,8 @@
 """What the agent panel, its API and its socket share: who the agent is, the engine of this
 process, and the views an agent sees (state snapshot, the open call, today's figures).
 
-These are read-only shapes of engine and database state; every action goes through the
-engine's public methods (see `agent_api`).
+These are read-only shapes of the engine's views (`dialer.engine.views`, never its internals)
+and of database state; every action goes through the engine's public methods (see `agent_api`).
 """
 
 from __future__ import annotations
@@ -75,37 +75,30 @@ async def figures(agent_id: int, engine: Engine | None) -> dict[str, Any]:
     calls = int(rows[0]["n"] or 0) if rows else 0
     talk = float(rows[0]["talk"] or 0.0) if rows else 0.0
     waiting = 0
-    if engine is not None and (live := engine.s.agents.get(agent_id)) is not None:
-        waiting = sum(1 for cid in engine.s.waiting
-                      if (call := engine.s.calls.get(cid)) and call.campaign_id in live.campaign_ids)
+    if engine is not None and (me := engine.agent_view(agent_id)) is not None:
+        campaigns = (engine.campaign_view(campaign_id) for campaign_id in me.campaign_ids)
+        waiting = sum(c.customers_waiting for c in campaigns if c is not None)
     return {"type": "figures", "calls_today": calls, "talk_s_today": round(talk), "waiting": waiting}
 
 
 async def call_view(engine: Engine, agent_id: int) -> dict[str, Any] | None:
     """The call the agent is on or wrapping up, with what its form needs."""
-    live = engine.s.agents.get(agent_id)
-    call = engine.s.calls.get(live.call_id) if live and live.call_id else None
-    if call is None or call.agent_id != agent_id:
+    call = engine.agent_call(agent_id)
+    if call is None:
         return None
     campaign = await Campaign.get_or_none(id=call.campaign_id) if call.campaign_id else None
     private_ok = campaign is not None and campaign.private_numbers is not PrivateNumbers.OFF
     return {"call_id": call.call_id, "attempt_id": call.attempt_id, "campaign_id": call.campaign_id,
-            "state": call.state.value, "card": call.contact, "dispositions": await dispositions_for(call.campaign_id),
-            "private_allowed": private_ok,
-            "wrap_up_until": live.wrap_up_until.isoformat() if live and live.wrap_up_until else None}
+            "state": call.state.value, "card": dict(call.card),
+            "dispositions": await dispositions_for(call.campaign_id), "private_allowed": private_ok,
+            "wrap_up_until": call.wrap_up_until.isoformat() if call.wrap_up_until else None}
 
 
 def offer_view(engine: Engine, agent_id: int) -> dict[str, Any] | None:
-    offer = engine.preview.offers.get(agent_id)
+    offer = engine.preview_offer(agent_id)
     if offer is None:
         return None
-    from dialer.engine.contact_feed import card_data  # the card exactly as `call.offered` carried it
-
-    rt = engine.s.campaigns.get(offer.campaign_id)
-    if rt is None:
-        return None
-    card = card_data(offer.candidate.contact, rt.config, offer.candidate.contact.attempts + 1, offer.candidate.phone)
-    return {"campaign_id": offer.campaign_id, "card": card, "expires_at": offer.expires_at.isoformat()}
+    return {"campaign_id": offer.campaign_id, "card": dict(offer.card), "expires_at": offer.expires_at.isoformat()}
 
 
 async def snapshot(engine: Engine | None, agent: Agent, user: User) -> dict[str, Any]:

@@ -25,8 +25,7 @@ async def read_draft(request: Request) -> Response:
     """The draft of the agent's current call, or null."""
     agent = await agent_of(request.state.principal.user)
     engine = getattr(request.app.state, "engine", None)  # no engine here: no call, so no draft
-    draft = engine.agents.draft_of(agent.id) if engine else None
-    return JSONResponse({"draft": draft.as_dict() if draft else None})
+    return JSONResponse({"draft": engine.wrap_up_draft(agent.id) if engine else None})
 
 
 @agent_guard
@@ -43,10 +42,10 @@ async def save_draft(request: Request) -> Response:
     callback_at = parse_time(body.get("callback_at"), "callback_at", zone_required=True)
     engine = engine_of(request.app)
     try:
-        draft = await engine.agents.save_draft(agent.id, call_id, disposition_id, notes, callback_at)
+        draft = await engine.save_wrap_up_draft(agent.id, call_id, disposition_id, notes, callback_at)
     except AgentError as exc:
         raise agent_error(exc) from None
-    return JSONResponse({"ok": True, "draft": draft.as_dict()})
+    return JSONResponse({"ok": True, "draft": draft})
 
 
 routes = [resource("/api/v1/agent/draft", get=read_draft, post=save_draft)]

@@ -12,6 +12,7 @@ from typing import Any
 
 from dialer import __version__
 from dialer.models.enums import CallDirection, CallOutcome, CampaignMode, CampaignStatus, ContactStatus
+from dialer.not_dialing import NotDialing, described
 from dialer.web.routes.api_spec_agent import AGENT_PATHS, AGENT_SCHEMAS
 from dialer.web.routes.openapi_parts import (
     ID,
@@ -112,8 +113,14 @@ SCHEMAS: dict[str, Any] = {
         "attempts_today": s("object", additionalProperties=s("integer"),
                             description="Attempts since local midnight, by outcome (in_progress: no outcome yet)."),
         "diagnosis": obj({"dialing": s("boolean"),
-                          "reasons": s("array", items=obj({"code": s("string"), "message": s("string"),
-                                                           "until": TIME}, ("code", "message"), closed=False))},
+                          "reasons": s("array", items=obj({
+                              "code": s("string", enum=[c.value for c in NotDialing],
+                                        description="Why it is not dialing; each code's sentence "
+                                                    "(… is the detail):\n" + described()),
+                              "message": s("string", description="The code's sentence with its detail."),
+                              "detail": s("string", description="What varies: Asterisk's refusal, the credit, "
+                                                                "the agents not ready, when calling resumes."),
+                              "until": TIME}, ("code", "message"), closed=False))},
                          ("dialing", "reasons"), closed=False),
         "at": s("string", format="date-time")}, ("id", "status", "contacts", "attempts_today", "diagnosis"),
         closed=False),

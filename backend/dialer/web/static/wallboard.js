@@ -79,7 +79,8 @@ function renderCampaigns() {
     const live = [...calls.values()].filter((x) => String(x.campaign_id) === String(c.campaign_id));
     const waits = live.filter((x) => x.state === "waiting").map((x) => (now() - Date.parse(x.since)) / 1000);
     const longest = Math.max(c.longest_wait_s || 0, ...waits, 0);
-    const reasons = [c.pacer_reason, ...(c.not_dialing || [])].filter(Boolean);
+    // not_dialing: {code, message} reasons (dialer/not_dialing.py), the pacer's own among them.
+    const reasons = [c.pacer_reason, ...(c.not_dialing || []).map((r) => r.message)].filter(Boolean);
     return el("article", { class: "wb-campaign", "data-campaign": c.campaign_id },
       el("header", {}, el("h2", {}, c.name || `Campaign ${c.campaign_id}`),
         el("span", { class: `status status-${c.status || ""}` }, word(c.status))),
