@@ -549,7 +549,8 @@ class Bench:
         for a in not_dialed[:15]:
             at = a["originated_at"].timestamp() if a["originated_at"] else t0
             print(f"    attempt {a['id']} contact {a['contact_id']} channel {a['channel_id']} at {rel(at, t0)} "
-                  f"outcome {a['outcome']} {a['hangup_cause_text']!r} engine {a['engine_id']}")
+                  f"outcome {a['outcome'].value if a['outcome'] else None} {a['hangup_cause_text']!r} "
+                  f"engine {a['engine_id']}")
         print(f"leaked_channels: {len(leaked_ch)}   leaked_bridges: {len(leaked_br)}")
         for ch in leaked_ch[:20]:
             print(f"    channel {ch['id']} {ch['name']} {ch['state']} created {ch.get('creationtime')} "
