@@ -36,7 +36,7 @@ def test_admin_sets_up_a_predictive_campaign_and_it_dials(dialer: Any, people: A
     jana = people.open("agent")
     agent.open_panel(jana, dialer.base, floor.agent, floor.password)
     agent.join(jana, floor.campaign)
-    expect(why).to_contain_text("none ready", timeout=12_000)
+    expect(why).to_contain_text("No logged-in agent is ready: all 1 paused.", timeout=12_000)
     card = agent.take_call(jana)
     assert card["Campaign"] == floor.campaign
     expect(admin.get_by_role("heading", name="It is dialing")).to_be_visible(timeout=12_000)
