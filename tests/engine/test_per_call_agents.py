@@ -68,10 +68,12 @@ async def test_preview_rings_a_per_call_agent_first_then_dials_the_customer(engi
             pass
 
     await asyncio.wait_for(offered(), 10)
-    assert await w.engine.preview_call(agent_id) == "", "the customer waits for the agent's phone"
-    assert await CallAttempt.all().count() == 0
+    call_id = await w.engine.preview_call(agent_id)
+    assert call_id, "the call's id comes back at once, for the panel's call controls"
+    assert await CallAttempt.all().count() == 0, "the customer waits for the agent's phone"
     await w.until(lambda: w.engine.agents_in(AgentState.ON_CALL) == [agent_id], timeout=15)
     attempt = await CallAttempt.get(phone="+420601000118")
+    assert attempt.channel_id == call_id, "the customer's leg has the id given to the agent"
     assert attempt.agent_id == agent_id or attempt.agent_id is None  # written in the next batch
 
 

@@ -147,14 +147,15 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
 
 
 async def start_attempts(config: CampaignConfig, owner: str, candidates: list[Candidate],
-                         now: datetime) -> list[PreparedCall]:
-    """Write the attempt rows (and count the attempts) right before dialing."""
+                         now: datetime, leg_ids: list[str] | None = None) -> list[PreparedCall]:
+    """Write the attempt rows (and count the attempts) right before dialing. `leg_ids` are the
+    customer legs' ids when the caller chose them already (else new ones)."""
     calls: list[PreparedCall] = []
     async with in_transaction():
-        for candidate in candidates:
+        for i, candidate in enumerate(candidates):
             contact, phone, caller_id = candidate.contact, candidate.phone, candidate.caller_id
             attempt_no = contact.attempts + 1
-            leg_id = new_pbx_id(owner)
+            leg_id = leg_ids[i] if leg_ids else new_pbx_id(owner)
             attempt = await CallAttempt.create(
                 campaign_id=config.campaign_id, contact_id=contact.id, phone=phone, caller_id=caller_id,
                 direction=CallDirection.OUTBOUND, originated_at=now, engine_id=owner, channel_id=leg_id)

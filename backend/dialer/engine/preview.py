@@ -34,6 +34,9 @@ class Offer:
     campaign_id: int
     candidate: Candidate
     expires_at: datetime
+    # The customer leg's id, chosen when a per-call agent's phone is rung first, so that
+    # `call` can answer with the call's id before the customer is dialed.
+    call_id: str = ""
 
 
 class PreviewFlow:
@@ -83,6 +86,7 @@ class PreviewFlow:
             raise AgentError("There is no contact offered to you now.")
         if agent.per_call and not agent.phone_up:
             self.ringing[agent_id] = offer
+            offer.call_id = self.s.new_pbx_id()
             agent.leg_id, agent.bridge_id = self.s.new_pbx_id(), self.s.new_pbx_id()
             self.s.agent_legs[agent.leg_id] = agent_id
             self.s.move_agent(agent, AgentEvent.PHONE_RINGING)
@@ -92,7 +96,7 @@ class PreviewFlow:
             except Exception as exc:
                 await self.agent_missed(agent, f"phone unreachable ({exc})")
                 raise AgentError(f"Your phone could not be called: {exc}") from None
-            return ""
+            return offer.call_id
         return await self._dial(agent, offer)
 
     async def agent_answered(self, agent: LiveAgent) -> None:
@@ -144,7 +148,8 @@ class PreviewFlow:
             await _give_back(offer.candidate, self.s.clock())
             raise AgentError("The campaign was stopped.")
         now = self.s.clock()
-        (prepared,) = await start_attempts(rt.config, self.s.engine_id, [offer.candidate], now)
+        (prepared,) = await start_attempts(rt.config, self.s.engine_id, [offer.candidate], now,
+                                           leg_ids=[offer.call_id] if offer.call_id else None)
         call = self.calls.track(prepared, rt.campaign_id, now, reserved_agent_id=agent_id, preview=True)
         agent.call_id = call.call_id
         refusal = await self.calls.originate(call, rt.config.ring_timeout_s)
