@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from dialer.engine.agents import AgentEvent, LiveAgent
 from dialer.engine.calls import CallEvent, CallState, CustomerCall
 from dialer.engine.campaign_runtime import CampaignRuntime
-from dialer.engine.contact_feed import PreparedCall
+from dialer.engine.contact_feed import Candidate, PreparedCall
 from dialer.engine.state import EngineState
 from dialer.models.enums import AgentState, CallOutcome, ContactStatus, NoAgentAction, SystemDisposition
 from dialer.pacing.limits import release_after_s
@@ -197,12 +197,14 @@ class CallFlow:
             self.spawn(self.s.port.hangup(call.call_id))
         return None
 
-    def give_back(self, prepared: PreparedCall, campaign_id: int, at: datetime, reason: str) -> None:
-        """A prepared call that will not be dialed now (Asterisk refuses calls): its attempt row
-        goes, the contact is due again at once with the attempts it had."""
-        self._undialed(prepared.attempt_id, prepared.contact_id, prepared.attempt_no, at,
-                       campaign_id=campaign_id, channel_id=prepared.leg_id, phone=prepared.phone,
-                       reason=reason)
+    def give_back(self, candidate: Candidate, campaign_id: int, at: datetime, reason: str) -> None:
+        """A leased contact that will not be dialed now (Asterisk refuses calls, the campaign
+        stopped): no attempt was written; the contact is due again at once."""
+        contact = candidate.contact
+        self.s.writer.event(at, "not_dialed", campaign_id=campaign_id, contact_id=contact.id,
+                            phone=candidate.phone, reason=reason)
+        self.s.writer.contact(contact.id, status=ContactStatus.PENDING, next_attempt_at=at, lease_owner=None,
+                              lease_expires_at=None)
 
     def _undialed(self, attempt_id: int, contact_id: int, attempt_no: int, at: datetime, *,
                   campaign_id: int | None, channel_id: str, phone: str, reason: str,

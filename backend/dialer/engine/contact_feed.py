@@ -54,7 +54,6 @@ class Candidate:
 
 @dataclass
 class FeedResult:
-    calls: list[PreparedCall] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     deferred: int = 0  # outside calling hours / limits: back with a due time
     dnc: int = 0
@@ -79,14 +78,6 @@ async def _calls_per_number(phones: list[str], since: datetime | None) -> dict[s
         query = query.filter(originated_at__gte=since)
     rows = await query.annotate(n=Count("id")).group_by("phone").values("phone", "n")
     return {r["phone"]: r["n"] for r in rows}
-
-
-async def prepare_calls(config: CampaignConfig, owner: str, want: int, now: datetime,
-                        rng: random.Random, owner_agent_id: int | None = None) -> FeedResult:
-    """Select contacts and start their attempts at once (progressive and predictive)."""
-    result = await select_contacts(config, owner, want, now, rng, owner_agent_id)
-    result.calls = await start_attempts(config, owner, result.candidates, now)
-    return result
 
 
 async def select_contacts(config: CampaignConfig, owner: str, want: int, now: datetime,

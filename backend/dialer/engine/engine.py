@@ -24,7 +24,7 @@ from dialer.engine.calls.leaving import LeavingAgents
 from dialer.engine.campaign_runtime import CampaignConfig, CampaignRuntime, LearnedCounters, pacer_reasons
 from dialer.engine.compliance_window import ComplianceWindow, load_compliance_window
 from dialer.engine import views
-from dialer.engine.contact_feed import count_remaining, prepare_calls
+from dialer.engine.contact_feed import count_remaining, select_contacts, start_attempts
 from dialer.engine.manual import ManualDialer
 from dialer.engine.pacer_memory import resume_pacer, save_pacer, save_pacers
 from dialer.engine.preview import PreviewFlow
@@ -273,32 +273,40 @@ class Engine:
     async def _launch(self, rt: CampaignRuntime, count: int, spacing: float) -> None:
         now = self.s.clock()
         try:
-            feed = await prepare_calls(rt.config, self.engine_id, count, now, self.s.rng)
+            feed = await select_contacts(rt.config, self.engine_id, count, now, self.s.rng)
         except Exception:
             log.exception("preparing calls for campaign %s failed", rt.config.name)
             return
         rt.contacts_exhausted = feed.leased == 0
-        refused: Exception | None = None
-        for i, prepared in enumerate(feed.calls):
-            if refused is not None:
-                # Asterisk refused the last one: the rest go back undialed, no attempt spent.
-                self.calls.give_back(prepared, rt.campaign_id, self.s.clock(), f"Asterisk refused calls ({refused})")
-                continue
-            if i and spacing > 0:
+        refused: Exception | str | None = None
+        for i, candidate in enumerate(feed.candidates):
+            if i and spacing > 0 and refused is None:
                 await asyncio.sleep(spacing)  # no burst of originates in one millisecond
             if self._stopping:
-                # The contacts left stay leased to this engine: the next one reclaims them.
+                # The contacts left stay leased to this engine: the next start gives them back.
                 break
+            if refused is None and (rt.paused or rt.campaign_id not in self.s.campaigns):
+                refused = "the campaign was paused or stopped before this call was dialed"
+            if refused is not None:
+                # Asterisk refused the last one, or the campaign stopped: the rest go back
+                # undialed, no attempt spent.
+                self.calls.give_back(candidate, rt.campaign_id, self.s.clock(), f"not dialed: {refused}")
+                continue
+            # Each attempt row is written right before its own originate, not the batch's rows
+            # before the first: a kill -9 between the two then leaves at most this one call
+            # recorded and not placed, where a spaced batch left every call not yet sent.
+            try:
+                (prepared,) = await start_attempts(rt.config, self.engine_id, [candidate], self.s.clock())
+            except Exception as exc:
+                log.exception("writing the attempt of a call for campaign %s failed", rt.config.name)
+                refused = f"the database refused the attempt ({exc})"
+                self.calls.give_back(candidate, rt.campaign_id, self.s.clock(), f"not dialed: {refused}")
+                continue
             call = self.calls.track(prepared, rt.campaign_id, self.s.clock())
             rt.launches.append(call.originated_at)
-            if rt.paused or rt.campaign_id not in self.s.campaigns:
-                call.outcome, call.cause = CallOutcome.CANCELLED, 0
-                call.cause_text = "not dialed: the campaign was paused or stopped before this call was dialed"
-                self.calls.on_failed_locally(call, self.s.clock())
-                continue
             failure = await self.calls.originate(call, rt.config.ring_timeout_s)
             if isinstance(failure, (OriginateRefused, NotConnected)):
-                refused = failure
+                refused = f"Asterisk refused calls ({failure})"
 
     # -- events from the PBX -----------------------------------------------------------------
 

@@ -7,12 +7,11 @@ sessions and states never closed; agents' phone legs and bridges still up in Ast
 rules:
 - an attempt the earlier run left open is ended now, `dialer restarted during the call`; one
   that had a person on the line gets the system disposition `dialer_restarted`;
-- an open attempt with no sign of a call (never rang, never answered) may have been written
-  just before the kill and never sent to Asterisk: it is decided at the first connection to
-  Asterisk. If its channel is up there, it was dialed and is closed as above; if not, its row
-  is deleted and the attempt given back to the contact, which is due again at once. A call that
-  was placed and ended, unseen, while the dialer was down is then not counted: the contact gets
-  one more try rather than losing one to a call that perhaps never rang;
+  every open attempt counts as dialed: the launch writes each attempt row right before its
+  own originate (engine._launch), so a row with no call behind it needs a kill in that
+  millisecond, while a call placed and ended unseen while the dialer was down (no longer in
+  Asterisk, no ringing written yet) is common, and giving its attempt back would call the
+  person twice;
 - a contact still leased by this engine is settled from its latest attempt: one dialed in the
   earlier run (ended, no disposition: the agent was in wrap-up) gets `dialer_restarted` and is
   rescheduled by the dial profile from its outcome; one leased but never dialed goes back to
@@ -31,8 +30,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
-
-from tortoise.transactions import in_transaction
 
 from dialer.engine.calls import CustomerCall
 from dialer.engine.pbx_ids import made_by
@@ -60,10 +57,7 @@ class Settled:
     contacts_rescheduled: int = 0
     contacts_released: int = 0
     sessions_closed: int = 0
-    attempts_not_dialed: int = 0
     channels_to_hang_up: set[str] = field(default_factory=set)
-    # attempt id -> attempt, for the open attempts with no sign of a call (decided at sweep)
-    unconfirmed: dict[int, CallAttempt] = field(default_factory=dict)
 
 
 def _outcome_of(attempt: CallAttempt) -> CallOutcome:
@@ -80,7 +74,7 @@ class PreviousRun:
         self.calls = calls
         self.settled = Settled()
         # The first connection to Asterisk can come before (or while) `settle` reads the
-        # database: the sweep waits for it, or it would decide attempts it has not read yet.
+        # database: the sweep waits for it, or it would miss the channels settle names.
         self._settle_done = asyncio.Event()
 
     # -- at start: the database ---------------------------------------------------------------
@@ -99,15 +93,10 @@ class PreviousRun:
         eid = self.s.engine_id
         closed: dict[int, CallOutcome] = {}
         for attempt in await CallAttempt.filter(engine_id=eid, ended_at=None):
-            if attempt.channel_id and attempt.ringing_at is None and attempt.answered_at is None:
-                done.unconfirmed[attempt.id] = attempt
-                continue
             self._close(attempt, now, closed)
         done.attempts_closed = len(closed)
-        unconfirmed_contacts = {a.contact_id for a in done.unconfirmed.values()}
         for contact in await Contact.filter(status=ContactStatus.LEASED, lease_owner=eid):
-            if contact.id not in unconfirmed_contacts:
-                await self._settle_contact(contact, closed, now)
+            await self._settle_contact(contact, closed, now)
         await self._close_sessions(now)
         await self.s.writer.flush()
         if done.attempts_closed or done.contacts_rescheduled or done.contacts_released or done.sessions_closed:
@@ -166,10 +155,8 @@ class PreviousRun:
     # -- at the first connection to Asterisk: what is left there ------------------------------
 
     async def sweep(self, event: PortConnected) -> tuple[int, int]:
-        """Decide the earlier run's unconfirmed attempts, then hang up its channels and destroy
-        its bridges; returns how many channels and bridges."""
+        """Hang up the channels and destroy the bridges of the earlier run; returns how many."""
         await self._settle_done.wait()
-        await self._decide_unconfirmed(event.live_legs, self.s.clock())
         known_legs = set(self.s.calls) | set(self.s.agent_legs)
         known_bridges = {a.bridge_id for a in self.s.agents.values() if a.bridge_id}
         legs = sorted(leg for leg in event.live_legs if leg not in known_legs
@@ -191,43 +178,6 @@ class PreviousRun:
                         len(legs), len(bridges))
         self.settled.channels_to_hang_up.clear()
         return len(legs), len(bridges)
-
-    async def _decide_unconfirmed(self, live_legs: set[str] | frozenset[str], now: datetime) -> None:
-        unconfirmed = self.settled.unconfirmed
-        if not unconfirmed:
-            return
-        closed: dict[int, CallOutcome] = {}
-        for attempt in unconfirmed.values():
-            if attempt.channel_id in live_legs:
-                self._close(attempt, now, closed)       # dialed: Asterisk has its channel
-        not_dialed = [a for a in unconfirmed.values() if a.id not in closed]
-        self.settled.attempts_closed += len(closed)
-        self.settled.attempts_not_dialed = len(not_dialed)
-        await self.s.writer.flush()
-        for attempt in not_dialed:
-            async with in_transaction():
-                await CallAttempt.filter(id=attempt.id, ended_at=None).delete()
-                contact = await Contact.get_or_none(id=attempt.contact_id)
-                if contact is None:
-                    continue
-                fields: dict[str, object] = {"attempts": max(0, contact.attempts - 1)} \
-                    if contact.last_attempt_at == attempt.originated_at else {}
-                if contact.status is ContactStatus.LEASED and contact.lease_owner == self.s.engine_id:
-                    fields.update(status=ContactStatus.PENDING, next_attempt_at=now, lease_owner=None,
-                                  lease_expires_at=None)
-                if fields:
-                    await Contact.filter(id=contact.id).update(**fields)
-            self.s.writer.event(now, "restart_not_dialed", campaign_id=attempt.campaign_id,
-                                contact_id=attempt.contact_id, channel_id=attempt.channel_id)
-        dialed_contacts = [a.contact_id for a in unconfirmed.values() if a.id in closed]
-        for contact in await Contact.filter(id__in=dialed_contacts, status=ContactStatus.LEASED,
-                                            lease_owner=self.s.engine_id):
-            await self._settle_contact(contact, closed, now)
-        await self.s.writer.flush()
-        unconfirmed.clear()
-        if not_dialed:
-            log.warning("%d calls the earlier run wrote but never placed in Asterisk: their attempts are "
-                        "given back and their contacts due again", len(not_dialed))
 
     # -- at a clean stop ----------------------------------------------------------------------
 
