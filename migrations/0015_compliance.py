@@ -1,0 +1,12 @@
+"""compliance: regulatory profile and safe defaults (issue 21)."""
+from tortoise import migrations
+from tortoise.migrations import operations as ops  # noqa: F401 - operations come with the work
+from tortoise import fields  # noqa: F401
+
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0014_recordings')]
+
+    initial = False
+
+    operations: list = []
