@@ -8,6 +8,7 @@ from dialer.models.campaigns import CallerIdNumber, CallerIdPool, Campaign, Dial
 from dialer.models.contacts import Contact, ContactList, DncEntry
 from dialer.models.imports import ImportJob, ImportMapping
 from dialer.models.integrations import SystemSetting, WebhookDelivery, WebhookEndpoint
+from dialer.models.recordings import Recording, RecordingAccess, RecordingAction, RecordingState
 
 __all__ = [
     "AccountEntry", "BillingAccount", "Invoice", "Tariff", "TariffRate",
@@ -15,6 +16,7 @@ __all__ = [
     "CallEvent", "CallerIdNumber", "CallerIdPool", "Campaign", "Contact", "ContactList",
     "DialProfile", "Disposition", "DncEntry", "ImportJob", "ImportMapping", "LoginFailure", "PacerState",
     "PauseReason",
+    "Recording", "RecordingAccess", "RecordingAction", "RecordingState",
     "SystemSetting",
     "Team", "User", "WebSession", "WebhookDelivery", "WebhookEndpoint",
 ]

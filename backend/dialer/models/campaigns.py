@@ -149,6 +149,8 @@ class Campaign(Model):
     card_fields = fields.JSONField(default=list)  # custom fields shown on the agent's card
     required_skills = fields.JSONField(default=list)
     record_calls = fields.BooleanField(db_default=False)
+    # Recordings older than this are deleted (a call on legal hold keeps its file).
+    recording_retention_days = fields.IntField(db_default=90)
     amd_enabled = fields.BooleanField(db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
