@@ -1,7 +1,25 @@
-"""do-not-call: dispositions that add to DNC, sources, expiry, bulk import (issue 21)."""
-from tortoise import migrations
-from tortoise.migrations import operations as ops  # noqa: F401 - operations come with the work
-from tortoise import fields  # noqa: F401
+"""do-not-call: dispositions that add to DNC, sources, expiry, bulk import (issue 21).
+
+A disposition may put the number on the list (scope, expiry); each entry says how it came
+(`source`). Global numbers become unique by a partial index, so a bulk import can leave
+repeats to the database (`ON CONFLICT DO NOTHING`): NULL campaign ids never clash in the
+(phone, campaign_id) constraint. The "Do not call" disposition (code `dnc`) gets the flag.
+"""
+from tortoise import fields, migrations
+from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
+from dialer.models.enums import DncScope, DncSource
+
+
+class AddFieldDroppedInPlace(ops.AddField):
+    """AddField whose undo drops the column in place: Tortoise's SQLite editor rebuilds the
+    table to drop a column and loses its indexes on the way (see 0005)."""
+
+    async def database_backward(self, app_label, old_state, new_state, state_editor=None) -> None:  # type: ignore[no-untyped-def]
+        if state_editor is not None:
+            table = {"Disposition": "disposition", "DncEntry": "dnc_entry"}[self.model_name]
+            await state_editor.client.execute_script(f'ALTER TABLE "{table}" DROP COLUMN "{self.name}"')
 
 
 class Migration(migrations.Migration):
@@ -9,4 +27,49 @@ class Migration(migrations.Migration):
 
     initial = False
 
-    operations: list = []
+    operations = [
+        AddFieldDroppedInPlace(
+            model_name='Disposition',
+            name='adds_dnc',
+            field=fields.BooleanField(db_default=False),
+        ),
+        AddFieldDroppedInPlace(
+            model_name='Disposition',
+            name='dnc_expires_days',
+            field=fields.IntField(null=True),
+        ),
+        AddFieldDroppedInPlace(
+            model_name='Disposition',
+            name='dnc_scope',
+            field=fields.CharEnumField(description='GLOBAL: global\nCAMPAIGN: campaign', db_default='global',
+                                       enum_type=DncScope, max_length=16),
+        ),
+        ops.AlterModelOptions(
+            name='DncEntry',
+            options={'table': 'dnc_entry', 'app': 'models', 'unique_together': (('phone', 'campaign_id'),),
+                     'indexes': [Index(fields=['phone'])], 'pk_attr': 'id',
+                     'table_description': 'A number never to be dialed: everywhere when `campaign_id` is null, '
+                                          'else in that campaign;'},
+        ),
+        AddFieldDroppedInPlace(
+            model_name='DncEntry',
+            name='source',
+            field=fields.CharEnumField(description='MANUAL: manual\nDISPOSITION: disposition\nAGENT: agent\n'
+                                                   'IMPORT: import', db_default='manual', enum_type=DncSource,
+                                       max_length=16),
+        ),
+        # Repeats of a global number (possible before: NULLs never clash) keep their first row.
+        ops.RunSQL(
+            "DELETE FROM dnc_entry WHERE campaign_id IS NULL AND id NOT IN "
+            "(SELECT MIN(id) FROM dnc_entry WHERE campaign_id IS NULL GROUP BY phone)",
+            reverse_sql=ops.RunSQL.noop,
+        ),
+        ops.RunSQL(
+            "CREATE UNIQUE INDEX dnc_entry_global_phone ON dnc_entry (phone) WHERE campaign_id IS NULL",
+            reverse_sql="DROP INDEX dnc_entry_global_phone",
+        ),
+        ops.RunSQL(
+            "UPDATE disposition SET adds_dnc = TRUE WHERE code = 'dnc'",
+            reverse_sql=ops.RunSQL.noop,
+        ),
+    ]

@@ -14,6 +14,7 @@ from dialer.campaigns.fields import Field, clean
 from dialer.campaigns.saving import SaveError, delete_record, save_record
 from dialer.campaigns.settings import check_refs
 from dialer.models import CallAttempt, Campaign, Disposition
+from dialer.models.enums import DncScope
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,31}$")
 
@@ -27,6 +28,12 @@ DISPOSITION_FIELDS: tuple[Field, ...] = (
     Field("is_private", "Private callback: kept for the same agent", "bool"),
     Field("is_success", "Counts as a success", "bool"),
     Field("is_machine", "Answering machine (counts in Ofcom's adjustment)", "bool"),
+    Field("adds_dnc", "Adds the number to the do-not-call list", "bool",
+          help="Saving a call with it bars the customer's number (the “Do not call” disposition)."),
+    Field("dnc_scope", "Barred where", "choice", choices=tuple(s.value for s in DncScope),
+          help="global: in every campaign and list; campaign: only in the call's campaign."),
+    Field("dnc_expires_days", "Barred for (days)", "int", min=1, max=36500,
+          help="Empty: for good."),
     Field("sort_order", "Order", "int", min=-1000, max=1000),
     Field("active", "Active", "bool"),
 )
@@ -40,6 +47,9 @@ async def save_disposition(data: Mapping[str, Any], *, actor: Actor,
     if values.get("is_private") and not values.get("is_callback"):
         errors["is_private"] = "Only a callback can be private."
     errors.update(await check_refs(values, {"campaign": Campaign}))
+    values["dnc_scope"] = DncScope(values.get("dnc_scope") or DncScope.GLOBAL.value)
+    if values.get("dnc_expires_days") is not None and not values.get("adds_dnc"):
+        errors["dnc_expires_days"] = "Only for a disposition that adds to the do-not-call list."
     if values.get("sort_order") is None:
         values["sort_order"] = 0
     # The unique constraint does not catch two global rows (NULL campaign): check it here.

@@ -96,7 +96,7 @@ async def seed(passwords_file: Path, contacts: int = 500) -> dict[str, str]:
     for order, (code, name, final, callback, private, success, machine) in enumerate(DISPOSITIONS):
         await Disposition.get_or_create(campaign=None, code=code, defaults=dict(
             name=name, is_final=final, is_callback=callback, is_private=private, is_success=success,
-            is_machine=machine, sort_order=order))
+            is_machine=machine, adds_dnc=code == "dnc", sort_order=order))
     for reason, productive in (("Break", False), ("Lunch", False), ("Training", True), ("Back office", True)):
         await PauseReason.get_or_create(name=reason, defaults={"productive": productive})
 

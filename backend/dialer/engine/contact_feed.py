@@ -24,7 +24,7 @@ from dialer.engine.pbx_ids import new_pbx_id
 from dialer.models import CallAttempt, CallerIdNumber, Contact
 from dialer.models.enums import CallDirection, ContactStatus
 from dialer.scheduling.caller_id import CallerIdPolicy, PoolNumber, choose_caller_id
-from dialer.scheduling.leasing import LeaseRequest, dnc_numbers, lease_contacts
+from dialer.scheduling.leasing import LeaseRequest, dnc_blocks, lease_contacts
 from dialer.scheduling.windows import WeeklyWindows, next_callable_time
 from dialer.scheduling.zones import contact_zones
 
@@ -94,7 +94,7 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
     contacts = await Contact.filter(id__in=ids).order_by("id")
     windows = WeeklyWindows.parse(config.calling_windows) if config.calling_windows else None
     phones = [_phone_at(c, c.phone_index) for c in contacts]
-    blocked = await dnc_numbers(phones, config.campaign_id, now)
+    blocked = await dnc_blocks(phones, config.campaign_id, now)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     daily = await _calls_per_number(phones, day_start) if config.daily_limit_per_number else {}
     lifetime = await _calls_per_number(phones, None) if config.lifetime_limit_per_number else {}
@@ -103,7 +103,10 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
     go_back: dict[int, dict[str, Any]] = {}
     for contact, phone in zip(contacts, phones):
         if phone in blocked:
-            go_back[contact.id] = {"status": ContactStatus.DNC, "lease_owner": None, "lease_expires_at": None}
+            # Closed only when barred for good everywhere; barred in this campaign or until a date,
+            # it goes back as it was (the lease passes it over while the bar holds).
+            go_back[contact.id] = {"status": ContactStatus.DNC if blocked[phone] else ContactStatus.PENDING,
+                                   "lease_owner": None, "lease_expires_at": None}
             result.dnc += 1
             continue
         if config.lifetime_limit_per_number and lifetime.get(phone, 0) >= config.lifetime_limit_per_number:

@@ -17,6 +17,7 @@ from dialer.models.enums import (
     AbandonWindow,
     CampaignMode,
     CampaignStatus,
+    DncScope,
     NoAgentAction,
     PrivateNumbers,
 )
@@ -200,6 +201,11 @@ class Disposition(Model):
     is_success = fields.BooleanField(db_default=False)
     # An agent-marked answering machine: Ofcom's abandon-rate adjustment counts these.
     is_machine = fields.BooleanField(db_default=False)
+    # Saving a call with it puts the number on the do-not-call list (everywhere or in the
+    # call's campaign), for ever or for `dnc_expires_days`.
+    adds_dnc = fields.BooleanField(db_default=False)
+    dnc_scope = fields.CharEnumField(DncScope, max_length=16, db_default=DncScope.GLOBAL.value)
+    dnc_expires_days = fields.IntField(null=True)
     sort_order = fields.IntField(db_default=0)
     active = fields.BooleanField(db_default=True)
 

@@ -9,7 +9,7 @@ from tortoise.models import Model
 from dialer.models.accounts import Team
 from dialer.models.agents import Agent
 from dialer.models.campaigns import CallerIdPool, DialProfile
-from dialer.models.enums import ContactStatus
+from dialer.models.enums import ContactStatus, DncSource
 
 
 class ContactList(Model):
@@ -82,7 +82,8 @@ class Contact(Model):
 
 
 class DncEntry(Model):
-    """A number never to be dialed: everywhere when `campaign_id` is null, else in that campaign."""
+    """A number never to be dialed: everywhere when `campaign_id` is null, else in that campaign;
+    until `expires_at` when set. Global numbers are unique by a partial index (migration 0016)."""
 
     id = fields.IntField(primary_key=True)
     phone = fields.CharField(max_length=32)
@@ -91,6 +92,7 @@ class DncEntry(Model):
     added_by = fields.CharField(max_length=64, db_default="")
     added_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField(null=True)
+    source = fields.CharEnumField(DncSource, max_length=16, db_default=DncSource.MANUAL.value)
 
     class Meta:
         table = "dnc_entry"

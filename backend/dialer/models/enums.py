@@ -77,6 +77,22 @@ class ContactStatus(str, Enum):
     DNC = "dnc"
 
 
+class DncSource(str, Enum):
+    """How a number came onto the do-not-call list."""
+
+    MANUAL = "manual"  # an admin typed it (web page or API)
+    DISPOSITION = "disposition"  # an agent saved a call with a disposition that adds to the list
+    AGENT = "agent"  # an agent's DNC button in the call form
+    IMPORT = "import"  # a bulk file (a national registry, a customer's own list)
+
+
+class DncScope(str, Enum):
+    """Where a number added by a disposition or the agent's button is barred."""
+
+    GLOBAL = "global"  # every campaign
+    CAMPAIGN = "campaign"  # the call's campaign only
+
+
 class CallOutcome(str, Enum):
     ANSWERED = "answered"
     BUSY = "busy"

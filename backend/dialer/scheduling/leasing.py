@@ -154,14 +154,25 @@ async def dnc_numbers(phones: Sequence[str], campaign_id: int | None, now: datet
                       connection: str = "default") -> set[str]:
     """Which of these numbers are on the DNC list now (checked right before each dial, so a
     number added while a campaign runs is never dialed)."""
+    return set(await dnc_blocks(phones, campaign_id, now, connection))
+
+
+async def dnc_blocks(phones: Sequence[str], campaign_id: int | None, now: datetime,
+                     connection: str = "default") -> dict[str, bool]:
+    """The numbers of these on the DNC list now for this campaign, each with whether the bar is
+    for good and everywhere (a global entry without expiry): only such a number's contact may
+    be closed as `dnc`; one barred in this campaign or for a while stays dialable elsewhere or later."""
     if not phones:
-        return set()
+        return {}
     conn = connections.get(connection)
     pg = _is_postgres(conn)
     p = _Params(pg)
     in_phones = ("= " if pg else "") + p.add_list(list(phones))
-    sql = (f"SELECT phone FROM dnc_entry WHERE phone {in_phones} "
+    sql = (f"SELECT phone, campaign_id, expires_at FROM dnc_entry WHERE phone {in_phones} "
            f"AND (campaign_id IS NULL OR campaign_id = {p.add(campaign_id)}) "
            f"AND (expires_at IS NULL OR expires_at > {p.add(_ts(conn, now))})")
-    rows = await conn.execute_query_dict(sql, p.values)
-    return {r["phone"] for r in rows}
+    blocks: dict[str, bool] = {}
+    for r in await conn.execute_query_dict(sql, p.values):
+        forever = r["campaign_id"] is None and r["expires_at"] is None
+        blocks[r["phone"]] = blocks.get(r["phone"], False) or forever
+    return blocks

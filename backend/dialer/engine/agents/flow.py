@@ -21,8 +21,9 @@ from dialer.engine.agents.machine import AgentEvent, AgentStateError, Phone
 from dialer.engine.call_flow import CallFlow
 from dialer.engine.calls import CallState, CustomerCall
 from dialer.engine.state import EngineState
+from dialer.dnc.entries import DncRule, add_number
 from dialer.models import Agent, AgentSession, Disposition
-from dialer.models.enums import AgentConnection, AgentState, CallOutcome, SystemDisposition
+from dialer.models.enums import AgentConnection, AgentState, CallOutcome, DncSource, SystemDisposition
 from dialer.scheduling.retry import AttemptResult
 from dialer.telephony.port import LegKind, OriginateRequest
 
@@ -280,6 +281,13 @@ class AgentFlow:
         now = self.s.clock()
         if callback_at is not None and callback_at <= now:
             raise AgentError("The callback time must be in the future.")
+        if disposition.adds_dnc:
+            # Written before anything else is recorded: if it fails the agent saves again, and no
+            # list, campaign or retry dials the number meanwhile (it is the call's own contact).
+            rule = DncRule.of(disposition)
+            await add_number(call.phone, source=DncSource.DISPOSITION, added_by=agent.username,
+                             campaign_id=rule.campaign_for(call.campaign_id), expires_at=rule.expiry(now),
+                             reason=f"disposition {disposition.code}")
         wrap = (now - agent.since).total_seconds() if agent.state is AgentState.WRAP_UP and agent.since else None
         fields = {"disposition_id": disposition.id, "notes": notes[:10_000], "callback_at": callback_at}
         if wrap is not None:

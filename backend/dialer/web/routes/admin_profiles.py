@@ -61,14 +61,16 @@ async def _disposition_options() -> dict[str, list[tuple[Any, str]]]:
 dispositions = Area(
     entity="disposition", title="Dispositions", singular="disposition", prefix="/dispositions", model=Disposition,
     fields=DISPOSITION_FIELDS, save=save_disposition, delete=delete_disposition, options=_disposition_options,
-    related=("campaign",), label=lambda d: d.code, new_defaults={"active": True, "sort_order": 0},
+    related=("campaign",), label=lambda d: d.code,
+    new_defaults={"active": True, "sort_order": 0, "dnc_scope": "global"},
     query=lambda user: Disposition.all().order_by("campaign_id", "sort_order", "name"),
     intro="What agents say a call came to. Global ones are offered in every campaign.",
     columns=[Column("Code", lambda d: d.code), Column("Name", lambda d: d.name),
              Column("Campaign", lambda d: d.campaign.name if d.campaign else "all campaigns"),
              Column("Kind", lambda d: ", ".join(k for k, on in (("final", d.is_final), ("callback", d.is_callback),
                                                                ("private", d.is_private), ("success", d.is_success),
-                                                               ("machine", d.is_machine)) if on) or "—"),
+                                                               ("machine", d.is_machine),
+                                                               ("adds to DNC", d.adds_dnc)) if on) or "—"),
              Column("Active", lambda d: "yes" if d.active else "no")],
 )
 
