@@ -16,14 +16,14 @@ from typing import Any, Iterable, Mapping
 
 from dialer.engine.agents import LiveAgent
 from dialer.engine.calls import CallState, CustomerCall
-from dialer.engine.compliance_window import FCC_WINDOW, OFCOM_WINDOW, ComplianceWindow
+from dialer.compliance.abandon import ComplianceWindow
+from dialer.compliance.law import FCC_WINDOW, MIN_RING_S, OFCOM_WINDOW
 from dialer.models import Campaign
 from dialer.models.enums import AbandonWindow, AgentState, CampaignMode, NoAgentAction, PrivateNumbers
 from dialer.not_dialing import NotDialing, NotDialingReason
 from dialer.pacing.decision import Decision, Reason
 from dialer.pacing.pacer import Pacer, pacer_named, resumed_state
 from dialer.pacing.snapshot import LEGAL_MIN_RING_S, CampaignSettings, Learned, Snapshot, WrapUp
-from dialer.stats.abandon import adjusted_abandoned
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class CampaignConfig:
         profile = campaign.dial_profile
         ring = float(profile.ring_timeout_s if profile else 25)
         if profile is None or not profile.allow_short_ring:
-            ring = max(ring, 15.0)  # FCC / Ofcom: at least 15 s unless an admin overrode it
+            ring = max(ring, MIN_RING_S)  # FCC / Ofcom: at least 15 s unless an admin overrode it
         calls_per_agent = campaign.calls_per_agent or 1.0
         if campaign.overdial_pct:
             calls_per_agent = 1.0 + campaign.overdial_pct / 100.0
@@ -126,21 +126,12 @@ class LearnedCounters:
     @property
     def ofcom(self) -> bool:
         """Ofcom's 24 h rule, with its answering-machine adjustment (the FCC's has none)."""
-        return self.window.length == OFCOM_WINDOW
+        return self.window.ofcom
 
     def window_counts(self, now: datetime) -> tuple[float, float]:
-        """(live answers, abandons) in the window ending `now`, as the rule counts them.
-
-        Ofcom: some "abandoned" calls were answering machines the dialer took for people;
-        D' = D - D*AM/(AH+AM), and the rate is D'/(AH+D') (PACING-BASELINES.md).
-        """
-        counts = self.window.counts(now)
-        d = float(counts.abandons)
-        if not self.ofcom:
-            return float(counts.live), d
-        ah = float(max(0, counts.live - counts.abandons))
-        d_adj = adjusted_abandoned(d, ah, float(counts.machines))
-        return ah + d_adj, d_adj
+        """(live answers, abandons) in the window ending `now`, as the rule counts them
+        (`compliance.abandon.rule_counts`)."""
+        return self.window.rule_counts(now)
 
     def learned(self, now: datetime) -> Learned:
         live, abandons = self.window_counts(now)

@@ -10,18 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-LEGAL_WAIT_S = 2.0
+from dialer.compliance.law import ABANDON_CAP, MESSAGE_WITHIN_S, MIN_RING_S
+
+LEGAL_WAIT_S = MESSAGE_WITHIN_S
 """FCC and Ofcom: a live person must reach an agent within 2 s of answering, or the call is abandoned."""
-LEGAL_MIN_RING_S = 15.0
-"""FCC (47 CFR 64.1200(a)(6): 15 s or four rings) and Ofcom: an unanswered call rings at least this
-long before the caller may hang it up."""
+LEGAL_MIN_RING_S = MIN_RING_S
+"""FCC and Ofcom: an unanswered call rings at least this long before the caller may hang it up."""
 
 
 @dataclass(frozen=True)
 class CampaignSettings:
     """What the admin set on the campaign (not learned)."""
 
-    abandon_cap: float = 0.03
+    abandon_cap: float = ABANDON_CAP
     """Allowed abandoned / live-answered calls over the compliance window (FCC, Ofcom: 3 %)."""
     max_lines: int = 30
     """Trunk capacity for this campaign: customer channels ringing, waiting or talking."""

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Mapping
 
+from dialer.compliance.law import ABANDON_QUIET_PERIOD
 from dialer.models.enums import CallOutcome, ContactStatus
 
-ABANDON_QUIET_PERIOD = timedelta(hours=72)
+__all__ = ["ABANDON_QUIET_PERIOD", "AttemptResult", "ContactState", "Reschedule", "reschedule"]
 CAUSE_UNALLOCATED = 1
 DEFAULT_INTERVAL_S = 3600
 # A disposition that is neither final nor a callback ("call again some day").
