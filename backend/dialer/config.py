@@ -42,11 +42,29 @@ class Settings:
     # "not ready (disconnected)" (0: never).
     presence_grace_s: int = 20
     log_level: str = "info"
+    # Call recordings: the folder the dialer keeps them in (relative: below data_dir); Asterisk's
+    # recording folder when this host shares Asterisk's filesystem (files are then moved from
+    # there, not fetched over ARI); the address links in webhooks start with (default
+    # http://host:port) and how long such a signed link works.
+    recordings_dir: Path = Path("recordings")
+    recordings_spool_dir: str = ""
+    public_url: str = ""
+    recording_link_ttl_s: int = 72 * 3600
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def database_url(self) -> str:
         return self.db_url or f"sqlite://{(self.data_dir / 'dialer.sqlite3').as_posix()}"
+
+    @property
+    def recordings_path(self) -> Path:
+        """Where stored recordings live: `recordings_dir`, below `data_dir` unless absolute."""
+        return self.data_dir / self.recordings_dir
+
+    @property
+    def base_url(self) -> str:
+        """The address people and the customer's IS reach this web app at."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
 _ENV_PREFIX = "DIALER_"
@@ -89,6 +107,10 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"DIALER_PORT: {s.port} is not a TCP port")
     if "{e164}" not in s.dial_template and "{digits}" not in s.dial_template:
         raise ConfigError(f"DIALER_DIAL_TEMPLATE: must contain {{e164}} or {{digits}}, got {s.dial_template!r}")
+    if s.public_url and urlsplit(s.public_url).scheme not in {"http", "https"}:
+        raise ConfigError(f"DIALER_PUBLIC_URL: expected http(s)://host[:port], got {s.public_url!r}")
+    if s.recording_link_ttl_s <= 0:
+        raise ConfigError(f"DIALER_RECORDING_LINK_TTL_S: expected seconds > 0, got {s.recording_link_ttl_s}")
     if s.log_level.lower() not in {"debug", "info", "warning", "error"}:
         raise ConfigError(f"DIALER_LOG_LEVEL: expected debug/info/warning/error, got {s.log_level!r}")
 

@@ -1,17 +1,24 @@
 """The engine side of a `dialer run` process: an ARI client, its port and the engine, started
-after the web app's database is up and stopped before it closes, sharing the app's hub."""
+after the web app's database is up and stopped before it closes, sharing the app's hub; beside
+them the recording fetcher, which takes this engine's finished recordings from its Asterisk."""
 
 from __future__ import annotations
 
 import gc
 import logging
 import socket
+from pathlib import Path
 
 from starlette.applications import Starlette
 
 from dialer.ari.client import AriClient
 from dialer.config import Settings
 from dialer.engine.engine import Engine
+from dialer.recordings.fetcher import RecordingFetcher
+from dialer.recordings.links import LinkSigner, configure_links
+from dialer.recordings.retention import apply_retention
+from dialer.recordings.sources import AriSource, RecordingSource, SpoolSource
+from dialer.recordings.storage import RecordingStore
 from dialer.telephony.ari_port import AriPort
 
 log = logging.getLogger(__name__)
@@ -23,6 +30,7 @@ class EngineRuntime:
         self.tick_s = tick_s
         self.client: AriClient | None = None
         self.engine: Engine | None = None
+        self.fetcher: RecordingFetcher | None = None
 
     async def start(self, app: Starlette) -> None:
         s = self.settings
@@ -37,12 +45,26 @@ class EngineRuntime:
         await self.client.start()  # connects in the background and keeps reconnecting
         await self.engine.start()
         app.state.engine = self.engine
+        self.fetcher = self._recording_fetcher(app.state.settings, self.client).start()
         # Start-up objects live as long as the process: freezing them keeps the collector's
         # full passes short, which keeps event handling lag low under load.
         gc.freeze()
         log.info("engine %s started; ARI at %s, app %s", self.engine.engine_id, s.ari_url, s.ari_app)
 
+    def _recording_fetcher(self, settings: Settings, client: AriClient) -> RecordingFetcher:
+        s = self.settings
+        source: RecordingSource = (SpoolSource(Path(s.recordings_spool_dir)) if s.recordings_spool_dir
+                                   else AriSource(client.recordings))
+        store = RecordingStore(s.recordings_path)
+        # The webhooks this engine sends carry signed links; the app's settings hold the secret.
+        configure_links(LinkSigner(settings.secret_key, settings.base_url, settings.recording_link_ttl_s))
+        return RecordingFetcher(source, store, engine_id=self.engine.engine_id if self.engine else "",
+                                periodic=lambda now: apply_retention(store, now))
+
     async def stop(self, app: Starlette) -> None:
+        if self.fetcher is not None:
+            await self.fetcher.stop()
+            configure_links(None)
         app.state.engine = None
         if self.engine is not None:
             await self.engine.stop()

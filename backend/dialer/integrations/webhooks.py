@@ -28,6 +28,7 @@ from dialer.campaigns.fields import Field, clean
 from dialer.campaigns.saving import SaveError, delete_record, save_record
 from dialer.campaigns.settings import check_refs
 from dialer.models import Campaign, WebhookDelivery, WebhookEndpoint
+from dialer.recordings.links import recording_fields
 
 EVENTS = ("call.started", "call.connected", "call.ended", "disposition.saved", "customer.abandoned",
           "billing.low_credit")
@@ -120,6 +121,9 @@ async def queue_delivery(endpoint: WebhookEndpoint, env: Mapping[str, Any]) -> W
 async def emit_event(event_name: str, payload: Mapping[str, Any],
                      campaign_id: int | None = None) -> list[WebhookDelivery]:
     """Queue `event_name` for every active endpoint that wants it (the campaign's and the global ones)."""
+    if event_name == "call.ended":
+        # A signed, expiring link to the call's recording (dialer.recordings.links).
+        payload = {**payload, **await recording_fields(payload)}
     endpoints = await WebhookEndpoint.filter(Q(campaign_id=None) | Q(campaign_id=campaign_id), active=True) \
         if campaign_id is not None else await WebhookEndpoint.filter(campaign_id=None, active=True)
     deliveries = []

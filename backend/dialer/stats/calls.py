@@ -71,6 +71,7 @@ class CallQuery:
     external_id: str = ""
     min_talk_s: float | None = None
     max_talk_s: float | None = None
+    has_recording: bool | None = None  # True: a stored recording file; False: none
 
     def where(self, sql: Sql, access: Access, alias: str = "a") -> str:
         parts = [access.where(alias)]
@@ -98,6 +99,9 @@ class CallQuery:
             parts.append(f"COALESCE({alias}.talk_s, 0) >= {sql.p(float(self.min_talk_s))}")
         if self.max_talk_s is not None:
             parts.append(f"COALESCE({alias}.talk_s, 0) <= {sql.p(float(self.max_talk_s))}")
+        if self.has_recording is not None:
+            stored = f"{alias}.id IN (SELECT r.attempt_id FROM recording r WHERE r.state = 'stored')"
+            parts.append(stored if self.has_recording else f"NOT {stored}")
         return " AND ".join(parts)
 
 

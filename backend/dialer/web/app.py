@@ -32,6 +32,7 @@ from dialer.web.routes import admin_billing
 from dialer.web.routes import api_calls, api_campaigns, api_contacts, api_docs
 from dialer.web.routes import webhooks
 from dialer.web.routes import supervisor_calls, supervisor_reports, supervisor_wallboard
+from dialer.web.routes import recordings
 from dialer.web.routes import api_imports, imports
 from dialer.web.routes import agent_api, agent_common, agent_drafts, agent_panel, agent_socket
 from dialer.importer.recovery import fail_abandoned_jobs
@@ -55,6 +56,7 @@ ROUTE_MODULES = [
     api_contacts, api_calls, api_campaigns, api_docs,
     webhooks,
     supervisor_reports, supervisor_calls, supervisor_wallboard,
+    recordings,
     imports,
     api_imports,
     agent_panel, agent_api, agent_drafts, agent_socket,

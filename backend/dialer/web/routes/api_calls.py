@@ -7,9 +7,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from tortoise.expressions import Subquery
 
 from dialer.accounts.tokens import Scope
-from dialer.models import CallAttempt, CallEvent
+from dialer.models import CallAttempt, CallEvent, Recording, RecordingState
 from dialer.models.enums import CallDirection, CallOutcome, Role
 from dialer.web.auth import SUPERVISORS, guard
 from dialer.web.errors import ApiError
@@ -31,8 +32,17 @@ def call_json(a: CallAttempt) -> dict[str, Any]:
         "outcome": a.outcome.value if a.outcome else None, "hangup_cause": a.hangup_cause,
         "disposition": {"code": disposition.code, "name": disposition.name} if disposition else None,
         "notes": a.notes, "callback_at": iso(a.callback_at), "wait_s": a.wait_s, "talk_s": a.talk_s,
-        "wrap_up_s": a.wrap_up_s, "recorded": bool(a.recording_name),
+        "wrap_up_s": a.wrap_up_s, "recorded": False,  # set by `with_recorded`
     }
+
+
+async def with_recorded(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`recorded`: the call's recording is stored with the dialer (playable from its pages)."""
+    stored = set(await Recording.filter(attempt_id__in=[i["id"] for i in items], state=RecordingState.STORED)
+                 .values_list("attempt_id", flat=True)) if items else set()
+    for item in items:
+        item["recorded"] = item["id"] in stored
+    return items
 
 
 def _scoped(request: Request):
@@ -64,7 +74,15 @@ async def calls(request: Request) -> Response:
             raise ApiError(422, "direction: one of " + ", ".join(d.value for d in CallDirection) + ".",
                            field="direction")
         query = query.filter(direction=direction)
-    return JSONResponse(await page_of(query, request, call_json, order="-originated_at"))
+    if (recorded := q.get("has_recording")) is not None:
+        if recorded not in ("true", "false"):
+            raise ApiError(422, "has_recording: true or false.", field="has_recording")
+        stored = Recording.filter(state=RecordingState.STORED).values_list("attempt_id", flat=True)
+        query = query.filter(id__in=Subquery(stored)) if recorded == "true" else \
+            query.exclude(id__in=Subquery(stored))
+    page = await page_of(query, request, call_json, order="-originated_at")
+    await with_recorded(page["items"])
+    return JSONResponse(page)
 
 
 @READ
@@ -73,7 +91,7 @@ async def call(request: Request) -> Response:
     if attempt is None:
         raise ApiError(404, "No such call.")
     events = await CallEvent.filter(attempt_id=attempt.id).order_by("at", "id")
-    return JSONResponse({**call_json(attempt),
+    return JSONResponse({**(await with_recorded([call_json(attempt)]))[0],
                          "events": [{"at": iso(e.at), "kind": e.kind, "payload": e.payload} for e in events]})
 
 

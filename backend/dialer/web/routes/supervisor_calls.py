@@ -2,7 +2,8 @@
 
 Every endpoint goes through `dialer.stats.calls.Access`: agents see their own calls,
 supervisors their team's, admins all; a call outside that is "not found", not "forbidden",
-so ids do not leak which calls exist.
+so ids do not leak which calls exist. Recordings are never shown to agents; playing them is in
+`routes/recordings.py`.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from dialer.models import Agent, CallAttempt
-from dialer.models.enums import CallOutcome
+from dialer.models.enums import CallOutcome, Role
+from dialer.recordings.access import accesses_of_call
+from dialer.recordings.status import playable_calls, recording_status
+from dialer.recordings.storage import RecordingStore
 from dialer.stats.calls import Access, CallQuery, can_see, search, selection_summary
 from dialer.stats.calls_export import ExportTooLarge, export_calls
 from dialer.stats.period import PeriodError, parse_instant, zone
-from dialer.stats.recordings import find_recording, media_type
 from dialer.stats.timeline import load_events, shape_timeline
 from dialer.web.auth import guard, template_context
 from dialer.web.errors import ApiError
@@ -30,18 +33,21 @@ from dialer.web.routes.supervisor_common import (HEADINGS, choices, csv_choice, 
                                                  float_param, local_time, table_view)
 
 PER_PAGE = 50
+RECORDING_FILTER = {"": None, "yes": True, "no": False}  # the search's "has recording"
 
 
 def _query(request: Request) -> tuple[CallQuery, dict[str, str]]:
     q = request.query_params
     values = {k: q.get(k, "") for k in ("from", "to", "campaign", "team", "agent", "outcome", "disposition",
-                                        "min_talk", "max_talk")}
+                                        "min_talk", "max_talk", "recording")}
     values.update({k: query_text(request, k) for k in ("phone", "external_id")})
     values["tz"] = query_time_zone(request, default_tz(request))
     z = zone(values["tz"])
     outcome = values["outcome"]
     if outcome and outcome not in {o.value for o in CallOutcome}:
         raise PeriodError("outcome", f"outcome: unknown outcome {outcome[:40]!r}.")
+    if values["recording"] not in RECORDING_FILTER:
+        raise PeriodError("recording", "recording: 'yes' (has a recording), 'no' or empty.")
     ids = {k: query_id(request, k) for k in ("campaign", "team", "agent", "disposition")}
     query = CallQuery(
         start=parse_instant(values["from"], z, "from") if values["from"] else None,
@@ -49,8 +55,18 @@ def _query(request: Request) -> tuple[CallQuery, dict[str, str]]:
         campaign_ids=(ids["campaign"],) if ids["campaign"] else (), team_ids=(ids["team"],) if ids["team"] else (),
         agent_ids=(ids["agent"],) if ids["agent"] else (), outcome=outcome, disposition_id=ids["disposition"],
         phone=values["phone"].strip(), external_id=values["external_id"].strip(),
-        min_talk_s=float_param(request, "min_talk"), max_talk_s=float_param(request, "max_talk"))
+        min_talk_s=float_param(request, "min_talk"), max_talk_s=float_param(request, "max_talk"),
+        has_recording=RECORDING_FILTER[values["recording"]])
     return query, values
+
+
+def sees_recordings(request: Request) -> bool:
+    """Agents never hear recordings, not even of their own calls."""
+    return request.state.principal.user.role is not Role.AGENT
+
+
+def recording_store(request: Request) -> RecordingStore:
+    return RecordingStore(request.app.state.settings.recordings_path)
 
 
 @guard(scope="calls:read")
@@ -72,8 +88,12 @@ async def calls_page(request: Request) -> Response:
               "system_disposition": r["system_disposition"] or "",
               "wait": "" if r["wait_s"] != r["wait_s"] else f"{r['wait_s']:.0f} s",
               "talk": "" if r["talk_s"] != r["talk_s"] else duration(r["talk_s"]),
-              "cause": r["hangup_cause_text"], "recorded": bool(r["recording_name"])}
+              "cause": r["hangup_cause_text"]}
              for r in frame.to_dict("records")]
+    playable = await playable_calls([c["id"] for c in calls], recording_store(request)) \
+        if sees_recordings(request) else set()
+    for c in calls:
+        c["recorded"] = c["id"] in playable
     base = {k: v for k, v in values.items() if v}
     pages = max(1, -(-total // PER_PAGE))
     summary = await selection_summary(query, access) if request.query_params.get("stats") else None
@@ -113,7 +133,8 @@ async def export_selection(request: Request) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="calls.{fmt}"'})
 
 
-async def _visible_call(request: Request) -> CallAttempt:
+async def visible_call(request: Request) -> CallAttempt:
+    """The call of the path, if this user may see it; else 404 (ids do not leak)."""
     access = await Access.of(request.state.principal.user)
     call_id = request.path_params["call_id"]
     attempt = None
@@ -127,7 +148,7 @@ async def _visible_call(request: Request) -> CallAttempt:
 
 @guard(scope="calls:read")
 async def call_page(request: Request) -> Response:
-    attempt = await _visible_call(request)
+    attempt = await visible_call(request)
     tz = query_time_zone(request, default_tz(request))
     agents = {a.id: a.user.username for a in await Agent.all().select_related("user")}
     timeline = shape_timeline(await load_events(attempt.id), agents, tz)
@@ -138,22 +159,19 @@ async def call_page(request: Request) -> Response:
                            durations=[(HEADINGS.get(k, k), duration(v)) for k, v in
                                       (("wait_s", attempt.wait_s), ("talk_s", attempt.talk_s),
                                        ("wrap_up_s", attempt.wrap_up_s)) if v is not None])
+    if sees_recordings(request):
+        status = await recording_status(attempt, recording_store(request))
+        ctx.update(recording=status,
+                   recording_next_try=local_time(status.next_try_at, tz) if status.next_try_at else "",
+                   accesses=[{"at": local_time(a.at, tz), "user": a.username, "action": a.action, "ip": a.ip}
+                             for a in await accesses_of_call(attempt.id)])
+    else:
+        ctx.update(recording=None, accesses=[])
     return request.app.state.templates.TemplateResponse(request, "supervisor/call.html", ctx)
-
-
-@guard(scope="calls:read")
-async def recording(request: Request) -> Response:
-    attempt = await _visible_call(request)
-    path = await find_recording(request.app.state.settings.data_dir, attempt.recording_name)
-    if path is None:
-        raise ApiError(404, "This call has no recording, or the file is missing.")
-    # FileResponse answers Range requests, so the browser's player can seek.
-    return FileResponse(path, media_type=media_type(path), filename=path.name, content_disposition_type="inline")
 
 
 routes = [
     Route("/calls", calls_page, methods=["GET"]),
     Route("/calls/export", export_selection, methods=["GET"]),
     Route("/calls/{call_id:id}", call_page, methods=["GET"]),
-    Route("/calls/{call_id:id}/recording", recording, methods=["GET"]),
 ]

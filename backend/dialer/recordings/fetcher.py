@@ -1,0 +1,191 @@
+"""The fetcher: brings finished recordings from Asterisk into the dialer's storage.
+
+A call's recording is finished when the engine has written its `recording_name` and, from
+`RecordingFinished`, its `recording_duration_s` (or when a restart cut it: call event
+"recording_cut"). Each such call gets a `Recording` row (pending); the fetcher takes the file
+from its source, stores it by date and campaign with its size and SHA-256, marks it stored and
+then removes it from Asterisk's spool. A failed try is retried with exponential backoff, and the
+call page says "recording not yet retrieved" meanwhile. It runs beside the engine (one per
+Asterisk: it fetches only its own engine's calls) and never blocks the event loop on file I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Awaitable, Callable
+
+from tortoise.expressions import Q, Subquery
+
+from dialer.models import CallAttempt, CallEvent, Recording, RecordingState
+from dialer.recordings.sources import MissingRecording, RecordingSource, SourceError
+from dialer.recordings.storage import RecordingStore, relative_path
+
+log = logging.getLogger(__name__)
+
+CUT_EVENT = "recording_cut"  # the engine's call event for a recording a restart cut short
+
+
+def backoff_s(tries: int, base_s: float = 10.0, cap_s: float = 3600.0) -> float:
+    """Seconds before try number `tries` + 1: 10 s, 20 s, 40 s ... at most an hour."""
+    return min(cap_s, base_s * 2 ** max(0, tries - 1))
+
+
+@dataclass
+class FetchFigures:
+    """What this fetcher did since it started (for logs and benchmarks)."""
+
+    stored: int = 0
+    failed_tries: int = 0
+    gave_up: int = 0
+    bytes: int = 0
+    seconds: list[float] = field(default_factory=list)  # per stored file: source to disk
+
+    def p95_s(self) -> float | None:
+        if not self.seconds:
+            return None
+        ordered = sorted(self.seconds)
+        return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+class RecordingFetcher:
+    def __init__(self, source: RecordingSource, store: RecordingStore, *, engine_id: str = "",
+                 poll_s: float = 3.0, batch: int = 20, base_backoff_s: float = 10.0,
+                 max_backoff_s: float = 3600.0, max_tries: int = 20, missing_tries: int = 3,
+                 claim_s: float = 300.0, lookback: timedelta = timedelta(days=7),
+                 periodic: Callable[[datetime], Awaitable[object]] | None = None,
+                 periodic_every_s: float = 3600.0) -> None:
+        self.source = source
+        self.store = store
+        self.engine_id = engine_id  # only this engine's calls: its source is its own Asterisk
+        self.poll_s = poll_s
+        self.batch = batch
+        self.base_backoff_s = base_backoff_s
+        self.max_backoff_s = max_backoff_s
+        self.max_tries = max_tries
+        self.missing_tries = missing_tries  # a file the source says it lacks: fewer tries
+        self.claim_s = claim_s  # a claimed fetch whose process died is tried again after this
+        self.lookback = lookback  # how far back finished calls are looked for
+        self.periodic = periodic  # e.g. the retention job
+        self.periodic_every_s = periodic_every_s
+        self.figures = FetchFigures()
+        self._next_periodic = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def _mine(self, prefix: str = "") -> Q:
+        if not self.engine_id:
+            return Q()
+        return Q(**{f"{prefix}engine_id": self.engine_id}) | Q(**{f"{prefix}engine_id": ""})
+
+    async def enlist(self, now: datetime) -> int:
+        """Create the pending rows of calls whose recording has finished; returns how many."""
+        have = Subquery(Recording.all().values("attempt_id"))
+        cut = Subquery(CallEvent.filter(kind=CUT_EVENT).values("attempt_id"))
+        rows = await (CallAttempt.filter(self._mine(), ~Q(recording_name=""), originated_at__gte=now - self.lookback)
+                      .filter(Q(recording_duration_s__isnull=False) | Q(id__in=cut))
+                      .exclude(id__in=have).order_by("id").limit(500)
+                      .values("id", "campaign_id", "recording_name", "recording_duration_s"))
+        if not rows:
+            return 0
+        cut_ids = set(await CallEvent.filter(kind=CUT_EVENT, attempt_id__in=[r["id"] for r in rows])
+                      .values_list("attempt_id", flat=True))
+        await Recording.bulk_create(
+            [Recording(attempt_id=r["id"], campaign_id=r["campaign_id"], name=r["recording_name"],
+                       duration_s=r["recording_duration_s"], cut=r["id"] in cut_ids, next_try_at=now)
+             for r in rows], ignore_conflicts=True)  # another process may have enlisted some
+        return len(rows)
+
+    async def _claim(self, now: datetime) -> list[Recording]:
+        due = await (Recording.filter(self._mine("attempt__"), state=RecordingState.PENDING, next_try_at__lte=now)
+                     .order_by("next_try_at", "id").limit(self.batch).select_related("attempt"))
+        claimed = []
+        for rec in due:
+            # A conditional update: of several fetchers on one database, one takes each file.
+            if await Recording.filter(id=rec.id, state=RecordingState.PENDING, next_try_at=rec.next_try_at).update(
+                    next_try_at=now + timedelta(seconds=self.claim_s)):
+                claimed.append(rec)
+        return claimed
+
+    async def fetch(self, rec: Recording, now: datetime) -> Recording:
+        """One try at one recording: stored (and removed from the source), or scheduled again."""
+        started = time.monotonic()
+        rec.tries += 1
+        try:
+            got = await self.source.fetch(rec.name)
+            when = rec.attempt.originated_at if rec.attempt else now
+            stored = await self.store.write(relative_path(rec.name, got.format, rec.campaign_id, when),
+                                            got.data, got.format)
+        except MissingRecording as exc:
+            return await self._failed(rec, now, f"Asterisk does not have it: {exc}", self.missing_tries)
+        except (SourceError, OSError) as exc:
+            return await self._failed(rec, now, str(exc) or type(exc).__name__, self.max_tries)
+        rec.state = RecordingState.STORED
+        rec.path, rec.format, rec.size_bytes, rec.sha256 = stored.relative, got.format, stored.size_bytes, stored.sha256
+        if rec.duration_s is None and stored.duration_s is not None:
+            rec.duration_s = int(round(stored.duration_s))
+        rec.stored_at, rec.next_try_at, rec.error = now, None, ""
+        try:
+            await self.source.discard(rec.name)
+        except SourceError as exc:  # stored safely; only Asterisk's disk keeps a copy
+            rec.error = f"Stored, but not removed from Asterisk: {exc}"[:500]
+            log.warning("recording %s stored but not removed from the source: %s", rec.name, exc)
+        await rec.save(update_fields=["tries", "state", "path", "format", "size_bytes", "sha256", "duration_s",
+                                      "stored_at", "next_try_at", "error"])
+        self.figures.stored += 1
+        self.figures.bytes += stored.size_bytes
+        self.figures.seconds.append(time.monotonic() - started)
+        return rec
+
+    async def _failed(self, rec: Recording, now: datetime, error: str, limit: int) -> Recording:
+        rec.error = error[:500]
+        self.figures.failed_tries += 1
+        if rec.tries >= limit:
+            rec.state, rec.next_try_at = RecordingState.FAILED, None
+            self.figures.gave_up += 1
+            log.error("recording %s of call %s not retrieved after %d tries: %s", rec.name, rec.attempt_id,
+                      rec.tries, error)
+        else:
+            rec.next_try_at = now + timedelta(seconds=backoff_s(rec.tries, self.base_backoff_s, self.max_backoff_s))
+            log.warning("recording %s of call %s not retrieved (try %d), again at %s: %s", rec.name,
+                        rec.attempt_id, rec.tries, rec.next_try_at.isoformat(timespec="seconds"), error)
+        await rec.save(update_fields=["tries", "state", "next_try_at", "error"])
+        return rec
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        """Enlist finished recordings and fetch those due; returns how many were tried."""
+        now = now or datetime.now(timezone.utc)
+        await self.enlist(now)
+        claimed = await self._claim(now)
+        for rec in claimed:  # one at a time: a big file never floods memory or the link to Asterisk
+            await self.fetch(rec, now)
+        return len(claimed)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                if self.periodic is not None and time.monotonic() >= self._next_periodic:
+                    self._next_periodic = time.monotonic() + self.periodic_every_s
+                    await self.periodic(datetime.now(timezone.utc))
+                if await self.run_once() >= self.batch:
+                    continue  # more may be due at once
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a database hiccup must not stop fetching for good
+                log.exception("recording fetch round failed")
+            await asyncio.sleep(self.poll_s)
+
+    def start(self) -> "RecordingFetcher":
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.run(), name="recording-fetcher")
+        return self
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
