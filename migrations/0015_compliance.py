@@ -1,7 +1,11 @@
-"""compliance: regulatory profile and safe defaults (issue 21)."""
+"""compliance: regulatory profile and safe defaults (issue 21).
+
+Existing campaigns get an empty profile, which means the deployment's (DIALER_REGULATORY_PROFILE,
+`eu` unless set): the safe one, never `none`.
+"""
 from tortoise import migrations
-from tortoise.migrations import operations as ops  # noqa: F401 - operations come with the work
-from tortoise import fields  # noqa: F401
+from tortoise.migrations import operations as ops
+from tortoise import fields
 
 
 class Migration(migrations.Migration):
@@ -9,4 +13,10 @@ class Migration(migrations.Migration):
 
     initial = False
 
-    operations: list = []
+    operations = [
+        ops.AddField(
+            model_name='Campaign',
+            name='regulatory_profile',
+            field=fields.CharField(db_default='', max_length=8),
+        ),
+    ]

@@ -145,6 +145,9 @@ class Campaign(Model):
     max_wait_s = fields.IntField(db_default=15)
     # The law wants the abandoned customer told who called and a number to call back.
     abandon_message = fields.CharField(max_length=200, db_default="")
+    # The law the campaign dials under (compliance/profiles.py): us, uk, eu or none; empty: the
+    # deployment's (DIALER_REGULATORY_PROFILE, eu). It fixes the defaults and the limits a save may not cross.
+    regulatory_profile = fields.CharField(max_length=8, db_default="")
     private_numbers = fields.CharEnumField(PrivateNumbers, max_length=16, db_default=PrivateNumbers.OFF.value)
     deep_link_template = fields.CharField(max_length=1000, db_default="")
     card_fields = fields.JSONField(default=list)  # custom fields shown on the agent's card
