@@ -87,3 +87,18 @@ def test_a_window_one_abandon_from_the_cap_dials_more_cautiously_without_unlearn
     state = AdaptiveState(log_risk=math.log(0.08), answers_seen=1000, abandons_seen=29)
     assert calls(tight, state) < calls(roomy, dataclasses.replace(state, abandons_seen=10))
     assert pacer.calls_to_launch(tight, state).state.log_risk == state.log_risk
+
+
+def test_no_call_beyond_one_per_ready_agent_while_one_abandon_would_cross_the_cap() -> None:
+    # A cold start: 20 answers in the window, where one abandon is 5 %. The forecast would
+    # dial ahead for the agents on calls; the rule keeps it to the ready agents.
+    world = dict(ready=3, on_call=[110.0] * 20, wrap_up=[8.0] * 5)
+    cold = AdaptivePacer().calls_to_launch(snapshot(**world, knowledge=learned(answers_in_window=20)), SETTLED)
+    assert (cold.calls, cold.reason) == (3, Reason.WARMING_UP)
+    # 90 answers allow 2.7 abandons and 2 are spent (2.2 %): one more would cross the cap.
+    spent = AdaptivePacer().calls_to_launch(
+        snapshot(**world, knowledge=learned(answers_in_window=90, abandons_in_window=2)), SETTLED)
+    assert (spent.calls, spent.reason) == (3, Reason.ABANDON_CAP)
+    # With an abandon to spare the forecast decides, and dials ahead.
+    roomy = AdaptivePacer().calls_to_launch(snapshot(**world, knowledge=learned(answers_in_window=1000)), SETTLED)
+    assert roomy.calls > 3 and roomy.reason is Reason.FORECAST
