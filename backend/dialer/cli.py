@@ -71,6 +71,12 @@ def _cmd_campaign(args: argparse.Namespace) -> int:
     return asyncio.run(dispatch(args))
 
 
+def _cmd_dnc(args: argparse.Namespace) -> int:
+    from dialer.dnc.cli import run_dnc_command
+
+    return run_dnc_command(args)
+
+
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from dialer.config import load_settings
     from dialer.doctor import run_doctor
@@ -203,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--mode", required=True, choices=["pending", "attempts"],
                    help="pending: every contact back to pending; attempts: attempt counters to zero")
     p.set_defaults(func=_cmd_campaign)
+
+    from dialer.dnc.cli import add_parser as add_dnc_parser
+
+    add_dnc_parser(sub).set_defaults(func=_cmd_dnc)
 
     p = sub.add_parser("doctor", help="check the connection to Asterisk (ARI, version, app, a test call)",
                        description="Check that Asterisk's ARI answers with the configured credentials, "
