@@ -74,7 +74,7 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
     Field("record_calls", "Record calls", "bool", section="Recording and detection"),
     Field("recording_retention_days", "Keep recordings for", "int", min=1, max=3650, unit="days",
           section="Recording and detection",
-          help="Older recordings are deleted every night, except calls on legal hold."),
+          help="Older recordings are deleted (checked hourly), except calls on legal hold."),
     Field("amd_enabled", "Detect answering machines", "bool", modes=AUTO, section="Recording and detection"),
 )
 

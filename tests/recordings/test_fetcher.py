@@ -1,0 +1,128 @@
+"""The fetcher against an Asterisk on loopback: a finished recording is stored by date and campaign
+with its checksum and removed from Asterisk; a failed fetch is retried with backoff; a file that
+is gone is given up; the spool folder can stand in for ARI; only this engine's calls are taken."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from dialer.models import Campaign, Recording, RecordingState
+from dialer.recordings.fetcher import RecordingFetcher, backoff_s
+from dialer.recordings.sources import AriSource, SpoolSource
+from dialer.recordings.storage import RecordingStore
+from recordings.world import T0, recorded_call, wav
+
+
+def fetcher(source, tmp_path, **kw) -> RecordingFetcher:
+    return RecordingFetcher(source, RecordingStore(tmp_path / "store"), **kw)
+
+
+async def test_a_finished_recording_is_stored_checksummed_and_removed_from_asterisk(
+        sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+    campaign = await Campaign.create(name="Spring")
+    data = wav(3.5)
+    asterisk.files["1-abcdef12"] = ("wav", data)
+    call = await recorded_call(campaign, "1-abcdef12", duration=3)
+    still_recording = await recorded_call(campaign, "2-running", duration=None)  # no RecordingFinished yet
+    f = fetcher(AriSource(ari_recordings), tmp_path)
+
+    assert await f.run_once(T0 + timedelta(seconds=5)) == 1
+    rec = await Recording.get(attempt_id=call.id)
+    assert rec.state is RecordingState.STORED and rec.tries == 1 and rec.error == ""
+    assert rec.path == f"2026/03/02/campaign-{campaign.id}/1-abcdef12.wav"
+    stored = tmp_path / "store" / rec.path
+    assert stored.read_bytes() == data
+    assert rec.size_bytes == len(data) and rec.sha256 == hashlib.sha256(data).hexdigest()
+    assert rec.format == "wav" and rec.duration_s == 3  # Asterisk's own figure wins
+    # Removed from Asterisk's spool only after it was stored.
+    assert asterisk.seen.index(("DELETE", "1-abcdef12")) > asterisk.seen.index(("GET file", "1-abcdef12"))
+    assert "1-abcdef12" not in asterisk.files
+    assert not await Recording.filter(attempt_id=still_recording.id).exists()
+    assert await f.run_once(T0 + timedelta(seconds=10)) == 0  # nothing twice
+    assert f.figures.stored == 1 and f.figures.bytes == len(data)
+
+
+async def test_a_failed_fetch_is_retried_with_backoff(sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+    asterisk.files["7-x"] = ("wav", wav(1))
+    asterisk.fail_file = 2
+    call = await recorded_call(None, "7-x")
+    f = fetcher(AriSource(ari_recordings), tmp_path, base_backoff_s=10)
+
+    await f.run_once(T0)
+    rec = await Recording.get(attempt_id=call.id)
+    assert rec.state is RecordingState.PENDING and rec.tries == 1 and "500" in rec.error
+    assert rec.next_try_at == T0 + timedelta(seconds=10)
+    assert "7-x" in asterisk.files  # nothing deleted from Asterisk while not stored
+
+    assert await f.run_once(T0 + timedelta(seconds=9)) == 0  # not before its time
+    await f.run_once(T0 + timedelta(seconds=10))
+    rec = await Recording.get(attempt_id=call.id)
+    assert rec.tries == 2 and rec.next_try_at == T0 + timedelta(seconds=30)  # 10 s, then 20 s
+
+    await f.run_once(T0 + timedelta(seconds=30))
+    rec = await Recording.get(attempt_id=call.id)
+    assert rec.state is RecordingState.STORED and rec.tries == 3 and rec.error == "" and rec.next_try_at is None
+    assert rec.path.endswith("no-campaign/7-x.wav") and "7-x" not in asterisk.files
+    assert [backoff_s(n) for n in (1, 2, 3, 10)] == [10, 20, 40, 3600]
+
+
+async def test_a_recording_asterisk_does_not_have_is_given_up(sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+    call = await recorded_call(None, "gone")
+    f = fetcher(AriSource(ari_recordings), tmp_path, missing_tries=2)
+    await f.run_once(T0)
+    rec = await Recording.get(attempt_id=call.id)
+    assert rec.state is RecordingState.PENDING and "does not have it" in rec.error
+    await f.run_once(rec.next_try_at)
+    rec = await Recording.get(attempt_id=call.id)
+    assert rec.state is RecordingState.FAILED and rec.next_try_at is None and rec.tries == 2
+
+
+async def test_a_recording_cut_by_a_restart_is_fetched_and_flagged(sqlite_db, asterisk, ari_recordings,
+                                                                   tmp_path) -> None:
+    asterisk.files["9-cut"] = ("wav", wav(2))
+    call = await recorded_call(None, "9-cut", duration=None, cut=True)
+    await fetcher(AriSource(ari_recordings), tmp_path).run_once(T0)
+    rec = await Recording.get(attempt_id=call.id)
+    assert rec.state is RecordingState.STORED and rec.cut and rec.duration_s == 2  # measured from the WAV
+
+
+async def test_only_this_engines_calls_are_fetched(sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+    asterisk.files["mine"] = ("wav", wav(1))
+    mine = await recorded_call(None, "mine", engine_id="e1")
+    theirs = await recorded_call(None, "theirs", engine_id="e2")  # on another Asterisk
+    await fetcher(AriSource(ari_recordings), tmp_path, engine_id="e1").run_once(T0)
+    assert (await Recording.get(attempt_id=mine.id)).state is RecordingState.STORED
+    assert not await Recording.filter(attempt_id=theirs.id).exists()
+
+
+async def test_a_shared_spool_folder_stands_in_for_ari(sqlite_db, tmp_path) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    data = wav(1.5)
+    (spool / "5-spool.wav").write_bytes(data)
+    campaign = await Campaign.create(name="Winter")
+    call = await recorded_call(campaign, "5-spool")
+    await fetcher(SpoolSource(spool), tmp_path).run_once(T0)
+    rec = await Recording.get(attempt_id=call.id)
+    assert rec.state is RecordingState.STORED and (tmp_path / "store" / rec.path).read_bytes() == data
+    assert not (spool / "5-spool.wav").exists()  # moved, not copied
+
+
+async def test_the_loop_fetches_by_itself_and_stops(sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+    import asyncio
+    from datetime import datetime, timezone
+
+    asterisk.files["loop"] = ("wav", wav(1))
+    call = await recorded_call(None, "loop", when=datetime.now(timezone.utc))
+    f = fetcher(AriSource(ari_recordings), tmp_path, poll_s=0.05).start()
+    try:
+        for _ in range(100):
+            rec = await Recording.get_or_none(attempt_id=call.id)
+            if rec is not None and rec.state is RecordingState.STORED:
+                break
+            await asyncio.sleep(0.05)
+        assert rec is not None and rec.state is RecordingState.STORED
+    finally:
+        await f.stop()
+    assert f._task is None
