@@ -101,11 +101,20 @@ def mentioned_ids(rest: dict[str, Any], pairs: dict[str, str]) -> set[str]:
     return ids | {pairs[i] for i in ids if i in pairs}
 
 
+_NEVER_FROM_BRIDGE_CALLS = frozenset({"StasisStart", "Dial", "ChannelStateChange", "ChannelDialplan"})
+
+
 def caused_by(event_line: dict[str, Any], rest: dict[str, Any], pairs: dict[str, str]) -> bool:
     """Did this recorded event (listed before `rest`) come from that call? It must be about
     what the call names, and close enough in time (a trigger comes earlier than that)."""
     event = event_line["data"]
     is_originate = rest["method"] == "POST" and rest["path"] == "/channels"
+    if rest["path"].startswith("/bridges/") and (
+            event["type"] in _NEVER_FROM_BRIDGE_CALLS
+            or (event["type"] == "ChannelVarset" and event.get("variable") != "BRIDGEPEER")):
+        # A customer's answer 1 ms before the app bridges them (bridge-recording-silence):
+        # the answer is what the app waited for, not what the bridge call did.
+        return False
     if not is_originate and event_line["t"] < rest["t"] - CAUSE_WINDOW:
         return False
     bare = event_key(event).split(":", 1)[-1]
@@ -213,7 +222,7 @@ async def replay(fake: FakeAsterisk, lines: list[dict[str, Any]]
                 continue
             async with session.request(line["method"], fake.base_url + line["path"],
                                        params=line["params"]) as resp:
-                body = await resp.json() if resp.status != 204 else None
+                body = await _body(resp)
                 responses.append((line, resp.status, body))
         for event_line in pending:
             expected[event_key(event_line["data"])] += 1
@@ -221,6 +230,27 @@ async def replay(fake: FakeAsterisk, lines: list[dict[str, Any]]
         await barrier(session, fake, log)
         await log.close()
     return log, responses
+
+
+async def _body(resp: aiohttp.ClientResponse) -> Any:
+    """JSON, or for a file what the recorder kept of one: headers and its first 44 bytes."""
+    if resp.status == 204:
+        return None
+    if resp.content_type.startswith("audio/"):
+        data = await resp.read()
+        return {"content_type": resp.content_type, "content_length": resp.headers.get("Content-Length"),
+                "bytes_received": len(data), "first_44_bytes_hex": data[:44].hex()}
+    return await resp.json()
+
+
+def assert_same_wav(mine: dict[str, Any], theirs: dict[str, Any], where: str) -> None:
+    """The same kind of WAV (RIFF, 8 kHz mono 16-bit PCM) and about as long: the sizes in the
+    header differ by the recording's length, which scheduling jitter moves a little."""
+    assert mine["content_type"] == theirs["content_type"], where
+    head, recorded = bytes.fromhex(mine["first_44_bytes_hex"]), bytes.fromhex(theirs["first_44_bytes_hex"])
+    assert (head[:4], head[8:36], head[36:40]) == (recorded[:4], recorded[8:36], recorded[36:40]), where
+    assert int(mine["content_length"]) == mine["bytes_received"], where
+    assert abs(mine["bytes_received"] - theirs["bytes_received"]) <= 16000, where   # 1 s of audio
 
 
 async def barrier(session: aiohttp.ClientSession, fake: FakeAsterisk, log: EventLog) -> None:
@@ -240,6 +270,27 @@ def summary(event: dict[str, Any]) -> tuple:
             tuple(event.get("args", ())), event.get("digit"), event.get("duration_ms"))
 
 
+def dial_first(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A race inside Asterisk: the first `Dial` of a Local channel (dialstatus "") and its
+    `;1` half's ChannelStateChange to Ringing come in either order (bridge-recording-silence
+    has both in one file; the Dial then shows the peer Ringing). The fake always sends the
+    Dial first, with the peer Down; recorded sequences are put in that order to compare."""
+    out = list(events)
+    for i in range(len(out) - 1):
+        change, dial = out[i], out[i + 1]
+        if (change["type"] == "ChannelStateChange" and change["channel"]["state"] == "Ringing"
+                and dial["type"] == "Dial" and dial.get("dialstatus") == ""
+                and dial["peer"]["id"] == change["channel"]["id"]):
+            dial = json.loads(json.dumps(dial))
+            dial["peer"]["state"] = "Down"
+            out[i], out[i + 1] = dial, change
+    return out
+
+
+def _by_id(item: dict[str, Any]) -> str:
+    return str(item.get("id", ""))
+
+
 def assert_replay_matches(lines: list[dict[str, Any]], log: EventLog,
                           responses: list[tuple[dict[str, Any], int, Any]]) -> None:
     """Same REST answers; per channel (and bridge, playback, recording) the same events in
@@ -247,9 +298,17 @@ def assert_replay_matches(lines: list[dict[str, Any]], log: EventLog,
     for line, status, body in responses:
         where = f"{line['method']} {line['path']} {line['params']}"
         assert status == line["status"], where
-        assert normalise(body) == normalise(line["response"]), where
+        if isinstance(body, dict) and "first_44_bytes_hex" in body:
+            assert_same_wav(body, line["response"], where)
+            continue
+        expected = line["response"]
+        if line["method"] == "GET" and line["path"] in ("/channels", "/bridges") and isinstance(body, list):
+            # Asterisk lists them from a hash container: the order means nothing.
+            body, expected = sorted(body, key=_by_id), sorted(expected, key=_by_id)
+        assert normalise(body) == normalise(expected), where
 
-    recorded = per_key([line["data"] for line in lines if line["kind"] == "event"])
+    recorded = {key: dial_first(events)
+                for key, events in per_key([line["data"] for line in lines if line["kind"] == "event"]).items()}
     got = per_key(log.events)
     assert sorted(got) == sorted(recorded)
     for key, expected in recorded.items():

@@ -23,6 +23,9 @@ SCENARIOS = [
     # up by the PBX, one dropping while talking; DTMF sent by the app and by a customer who
     # sends digits (Local/dtmf-<digits>@customers), alone and bridged with an agent
     "agent-phone-drop.jsonl", "dtmf.jsonl",
+    # bridge recordings that end by themselves (no frames for 4 s, maxSilenceSeconds) or are
+    # stopped; stored list, get, file, delete
+    "bridge-recording-lifecycle.jsonl", "bridge-recording-silence.jsonl",
 ]
 # What the recorder did outside ARI, from its notes: in agent-phone-drop part 2 the CLI hung
 # up agent 2's ;2 half (its first event is at 6.529 s).

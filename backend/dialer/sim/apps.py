@@ -171,6 +171,7 @@ def _app_wait(ch: Channel, data: str) -> int:
 
 def _app_playback(ch: Channel, data: str) -> int:
     seconds = sum(media_seconds(f"sound:{name}") for name in data.split("&") if name)
+    ch.sound_until = ch.pbx.clock.now() + seconds   # talking, for a recording's silence detection
     return _block(ch, seconds, "Playback")
 
 

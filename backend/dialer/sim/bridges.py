@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable
 
 from dialer.sim import events as ev
+from dialer.sim import recorder
 from dialer.sim.channels import Channel, set_var
 
 if TYPE_CHECKING:
@@ -33,6 +34,10 @@ class Bridge:
     recordings: list[Any] = field(default_factory=list)
     moh: bool = False
     gone: bool = False
+    # Asterisk's smart bridging: two parties talk through simple_bridge; a third party, or a
+    # recorder beside two, makes it mix (softmix). It is re-chosen after each change, so the
+    # event of the change itself still shows the technology from before.
+    mix_technology: str = "simple_bridge"
 
     def __hash__(self) -> int:
         return id(self)
@@ -42,7 +47,11 @@ class Bridge:
 
     @property
     def technology(self) -> str:
-        return "holding_bridge" if self.bridge_type == "holding" else "simple_bridge"
+        return "holding_bridge" if self.bridge_type == "holding" else self.mix_technology
+
+    def retune(self) -> None:
+        parties = len(self.channels) + len(self.recorders)
+        self.mix_technology = "softmix" if parties >= 3 else "simple_bridge"
 
     @property
     def is_mixing(self) -> bool:
@@ -86,6 +95,26 @@ def add_channel(pbx: Pbx, bridge: Bridge, ch: Channel) -> None:
     if bridge.is_mixing:
         update_bridgepeers(bridge)
         _exchange_connected_lines(pbx, bridge, ch)
+    _members_changed(pbx, bridge)
+
+
+def _members_changed(pbx: Pbx, bridge: Bridge) -> None:
+    bridge.retune()
+    feed_frames(bridge)
+    if bridge.recordings:
+        recorder.bridge_changed(pbx, bridge)
+
+
+def feed_frames(bridge: Bridge) -> None:
+    """A mixing (softmix) bridge sends every member frames, silent or not: a callee's
+    Answer() that waits for media goes on at once (the Local legs of two parties in a
+    simple_bridge exchange none, so there it waits its 0.5 s)."""
+    if bridge.technology != "softmix":
+        return
+    from dialer.sim.apps import frame_arrived   # apps imports bridges: at run time
+    for ch in list(bridge.channels):
+        if ch.other is not None and not ch.other.dying:
+            frame_arrived(ch.other)
 
 
 def remove_channel(pbx: Pbx, bridge: Bridge, ch: Channel) -> None:
@@ -107,6 +136,7 @@ def leave(pbx: Pbx, ch: Channel) -> None:
           ev.bridge_channel_event("ChannelLeftBridge", pbx.ts(), bridge, ch))
     if bridge.is_mixing and len(bridge.channels) + len(bridge.recorders) >= 2:
         update_bridgepeers(bridge)
+    _members_changed(pbx, bridge)
 
 
 def destroy(pbx: Pbx, bridge: Bridge) -> None:

@@ -64,6 +64,7 @@ class Channel:
     vars: dict[str, str] = field(default_factory=dict)
     timer: asyncio.TimerHandle | None = None           # the dialplan app blocking it
     blocked_in: str = ""
+    sound_until: float = 0.0           # when its latest dialplan Playback ends (or ended)
     in_dialplan: bool = False
     hangup_cause: int | None = None
     dying: bool = False

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+from pathlib import Path
 
 from aiohttp import web
 
@@ -26,6 +28,7 @@ from dialer.sim.channels import request_hangup
 from dialer.sim.clock import SimClock
 from dialer.sim.event_sockets import EventHub, EventSocket
 from dialer.sim.pbx import Pbx
+from dialer.sim.recorder import SPOOL_ENV
 from dialer.sim.rest_channels import CREDENTIALS_KEY, HUB_KEY, PBX_KEY, json_response
 from dialer.sim.rest_routes import ari_middleware, build_rest_app
 from dialer.sim.shutdown import hang_up_everything
@@ -41,7 +44,9 @@ SHUTDOWN_UNAVAILABLE_S = 1.0
 class FakeAsterisk:
     def __init__(self, seed: int = 1, time_scale: float = 1.0, username: str = "dialer",
                  password: str = "dialer", world: WorldConfig | None = None,
-                 write_timeout: float = 1.0) -> None:
+                 write_timeout: float = 1.0, spool_dir: str | Path | None = None) -> None:
+        """`spool_dir`: where recording files are written (as Asterisk's
+        /var/spool/asterisk/recording); default $DIALER_SIM_SPOOL, else a temp dir."""
         self.seed = seed
         self.username = username
         self.password = password
@@ -49,6 +54,8 @@ class FakeAsterisk:
         self.world = world or WorldConfig()
         self.hub = EventHub(self.clock, write_timeout)
         self.pbx = Pbx(clock=self.clock, world=self.world, seed=seed, hub=self.hub)
+        spool = spool_dir or os.environ.get(SPOOL_ENV)
+        self.pbx.spool_setting = Path(spool) if spool else None
         self.host = "127.0.0.1"
         self.port = 0
         self._runner: web.AppRunner | None = None

@@ -1,17 +1,16 @@
-"""Media of the simulated PBX: playbacks, live and stored recordings (no audio is mixed).
+"""Media of the simulated PBX: playbacks (no audio is mixed); recordings are in recorder.py.
 
 Durations are what matters to a dialer: a playback lasts as long as its sound would
-(known sounds of the test world, 1 s otherwise) and a recording lasts until stopped, in
-simulated seconds. Stored recordings survive a restart, like files on disk would.
+(known sounds of the test world, 1 s otherwise), in simulated seconds.
 """
 
 from __future__ import annotations
 
-import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable
 
 from dialer.sim import events as ev
+from dialer.sim import recorder
 
 if TYPE_CHECKING:
     import asyncio
@@ -57,45 +56,6 @@ class Playback:
                         "state": self.state}
         if len(self.media) > 1:
             out["next_media_uri"] = self.media[1]
-        return out
-
-
-@dataclass
-class StoredRecording:
-    name: str
-    format: str
-    duration: int = 0
-
-    def json(self) -> ev.Json:
-        return {"name": self.name, "format": self.format}
-
-    def wav_bytes(self) -> bytes:
-        """A silent 8 kHz mono WAV as long as the recording (capped at 60 s)."""
-        frames = 8000 * min(self.duration, 60)
-        data = b"\x00\x00" * frames
-        return (b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt "
-                + struct.pack("<IHHIIHH", 16, 1, 1, 8000, 16000, 2, 16)
-                + b"data" + struct.pack("<I", len(data)) + data)
-
-
-@dataclass
-class LiveRecording:
-    name: str
-    format: str
-    target_uri: str
-    target: Any                 # Channel | Bridge
-    started: float
-    recorder: str = ""          # Recorder/ARI-... name when recording a bridge
-    state: str = "queued"
-    duration: int | None = None
-    timer: asyncio.TimerHandle | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def json(self) -> ev.Json:
-        out: ev.Json = {"name": self.name, "format": self.format, "state": self.state,
-                        "target_uri": self.target_uri}
-        if self.duration is not None:
-            out["duration"] = self.duration
         return out
 
 
@@ -151,58 +111,8 @@ def finish_playback(pbx: Pbx, playback: Playback) -> None:
         _start_playback(pbx, queue[0])
 
 
-# --- recordings -------------------------------------------------------------------------
-
-def record(pbx: Pbx, target: Any, target_uri: str, name: str, fmt: str,
-           max_duration: float) -> LiveRecording:
-    from dialer.sim.bridges import Bridge, update_bridgepeers
-    recording = LiveRecording(name, fmt, target_uri, target, pbx.clock.now())
-    pbx.live_recordings[name] = recording
-    target.recordings.append(recording)
-    if isinstance(target, Bridge):
-        # The recorder joins the bridge as a channel: every BRIDGEPEER names it first.
-        recording.recorder = f"Recorder/ARI-{pbx.next_seq():08x};2"
-        target.recorders.append(recording.recorder)
-        update_bridgepeers(target)
-    pbx.loop().call_soon(_start_recording, pbx, recording)
-    if max_duration > 0:
-        recording.timer = pbx.clock.call_later(max_duration, stop_recording, pbx, recording)
-    return recording
-
-
-def _start_recording(pbx: Pbx, recording: LiveRecording) -> None:
-    if recording.state != "queued":
-        return
-    recording.state = "recording"
-    pbx.emit_to(_apps_of(recording.target),
-                ev.recording_event("RecordingStarted", pbx.ts(), recording.json()))
-
-
-def stop_recording(pbx: Pbx, recording: LiveRecording, *, keep: bool = True) -> None:
-    from dialer.sim.bridges import Bridge, update_bridgepeers
-    if pbx.live_recordings.get(recording.name) is not recording:
-        return
-    del pbx.live_recordings[recording.name]
-    if recording.timer is not None:
-        recording.timer.cancel()
-    elapsed = pbx.clock.now() - recording.started
-    recording.duration = int(elapsed)
-    target = recording.target
-    if recording in target.recordings:
-        target.recordings.remove(recording)
-    if keep:
-        recording.state = "done"
-        pbx.stored_recordings[recording.name] = StoredRecording(
-            recording.name, recording.format, recording.duration)
-        pbx.emit_to(_apps_of(target),
-                    ev.recording_event("RecordingFinished", pbx.ts(), recording.json()))
-    if isinstance(target, Bridge) and recording.recorder in target.recorders:
-        target.recorders.remove(recording.recorder)
-        update_bridgepeers(target)
-
-
 def target_gone(pbx: Pbx, target: Channel | Bridge) -> None:
     for playback in list(target.playbacks):
         finish_playback(pbx, playback)
     for recording in list(target.recordings):
-        stop_recording(pbx, recording)
+        recorder.stop_recording(pbx, recording)

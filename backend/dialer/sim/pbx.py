@@ -8,11 +8,15 @@ It is what REST routes act on and what `restart()` wipes. It holds no sockets an
 from __future__ import annotations
 
 import asyncio
+import atexit
 import bisect
 import json
+import shutil
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Protocol
 
-from dialer.sim import media
+from dialer.sim import media, recorder
 from dialer.sim.bridges import Bridge
 from dialer.sim.bridges import leave as bridge_leave
 from dialer.sim.channels import Channel
@@ -52,8 +56,12 @@ class Pbx:
         self._sorted_ids: list[str] = []               # lower-cased, for the prefix rule
         self.bridges: dict[str, Bridge] = {}
         self.playbacks: dict[str, media.Playback] = {}
-        self.live_recordings: dict[str, media.LiveRecording] = {}
-        self.stored_recordings: dict[str, media.StoredRecording] = {}
+        self.live_recordings: dict[str, recorder.LiveRecording] = {}
+        self.stored_recordings: dict[str, recorder.StoredRecording] = {}
+        # Where recording files go (FakeAsterisk's `spool_dir`); None: a temp dir, made when
+        # the first recording is stored and removed when the process exits.
+        self.spool_setting: Path | None = None
+        self._spool: Path | None = None
         self._seq = 0x28ab0
         self._uid = 0
         self.startup_time = clock.timestamp()
@@ -63,6 +71,16 @@ class Pbx:
         self.http_unavailable = False
         # control.py: every channel accepted and gone, for benchmarks (None: not kept).
         self.record: ChannelRecord | None = None
+
+    @property
+    def spool_dir(self) -> Path:
+        if self._spool is None:
+            if self.spool_setting is not None:
+                self._spool = self.spool_setting
+            else:
+                self._spool = Path(tempfile.mkdtemp(prefix="dialer-sim-spool-"))
+                atexit.register(shutil.rmtree, self._spool, True)
+        return self._spool
 
     # --- time and ids -------------------------------------------------------------------
 
@@ -189,8 +207,7 @@ class Pbx:
             if playback.timer is not None:
                 playback.timer.cancel()
         for recording in self.live_recordings.values():
-            if recording.timer is not None:
-                recording.timer.cancel()
+            recording.cancel_timers()
         self.channels.clear()
         self._sorted_ids.clear()
         self.bridges.clear()

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from dialer.sim import dtmf, media
+from dialer.sim import dtmf, media, recorder
 from dialer.sim.apps import resume_after_stasis
 from dialer.sim.channels import far_end_answered, far_end_ringing, hangup, leave_stasis
 from dialer.sim.channels import set_state, set_var
@@ -224,7 +224,8 @@ async def record(request: web.Request) -> web.Response:
     if_exists = str(p.get("ifExists") or "fail")
     if name in pbx.live_recordings or (if_exists == "fail" and name in pbx.stored_recordings):
         raise AriError(409, "Recording with the same name already exists on the system")
-    recording = media.record(pbx, target, uri, name, fmt, _float(p, "maxDurationSeconds", 0))
+    recording = recorder.record(pbx, target, uri, name, fmt, _float(p, "maxDurationSeconds", 0),
+                                _float(p, "maxSilenceSeconds", 0))
     return json_response(recording.json(), 201,
                          {"Location": f"/recordings/live/{recording.name}"})
 

@@ -14,7 +14,7 @@ from typing import Awaitable, Callable
 from aiohttp import web
 
 from dialer.sim import bridges as br
-from dialer.sim import media
+from dialer.sim import media, recorder
 from dialer.sim.control import add_control_routes
 from dialer.sim.events import ASTERISK_ID, ASTERISK_VERSION
 from dialer.sim.pbx import AriError
@@ -166,14 +166,14 @@ async def control_playback(request: web.Request) -> web.Response:
 
 # --- recordings -------------------------------------------------------------------------
 
-def _live(request: web.Request) -> media.LiveRecording:
+def _live(request: web.Request) -> recorder.LiveRecording:
     recording = pbx_of(request).live_recordings.get(request.match_info["name"])
     if recording is None:
         raise AriError(404, "Recording not found")
     return recording
 
 
-def _stored(request: web.Request) -> media.StoredRecording:
+def _stored(request: web.Request) -> recorder.StoredRecording:
     recording = pbx_of(request).stored_recordings.get(request.match_info["name"])
     if recording is None:
         raise AriError(404, "Recording not found")
@@ -189,11 +189,11 @@ async def get_stored(request: web.Request) -> web.Response:
 
 
 async def get_stored_file(request: web.Request) -> web.Response:
-    return web.Response(body=_stored(request).wav_bytes(), content_type="audio/wav")
+    return web.Response(body=_stored(request).file_bytes(), content_type="audio/wav")
 
 
 async def delete_stored(request: web.Request) -> web.Response:
-    del pbx_of(request).stored_recordings[_stored(request).name]
+    recorder.delete_stored(pbx_of(request), _stored(request))
     return no_content()
 
 
@@ -206,8 +206,7 @@ async def copy_stored(request: web.Request) -> web.Response:
         raise AriError(400, "destinationRecordingName: Missing required parameter")
     if destination in stored:
         raise AriError(409, "A recording with the same name already exists on the system")
-    stored[destination] = media.StoredRecording(destination, source.format, source.duration)
-    return json_response(stored[destination].json())
+    return json_response(recorder.copy_stored(pbx_of(request), source, destination).json())
 
 
 async def get_live(request: web.Request) -> web.Response:
@@ -215,12 +214,12 @@ async def get_live(request: web.Request) -> web.Response:
 
 
 async def stop_live(request: web.Request) -> web.Response:
-    media.stop_recording(pbx_of(request), _live(request))
+    recorder.stop_recording(pbx_of(request), _live(request))
     return no_content()
 
 
 async def cancel_live(request: web.Request) -> web.Response:
-    media.stop_recording(pbx_of(request), _live(request), keep=False)
+    recorder.stop_recording(pbx_of(request), _live(request), keep=False)
     return no_content()
 
 
