@@ -42,6 +42,9 @@ class Settings:
     # "not ready (disconnected)" (0: never).
     presence_grace_s: int = 20
     log_level: str = "info"
+    # The law a campaign that names none dials under (compliance/profiles.py): us, uk or eu.
+    # Never "none": leaving the law is chosen per campaign, where the change is audited.
+    regulatory_profile: str = "eu"
     # Call recordings: the folder the dialer keeps them in (relative: below data_dir); Asterisk's
     # recording folder when this host shares Asterisk's filesystem (files are then moved from
     # there, not fetched over ARI); the address links in webhooks start with (default
@@ -111,6 +114,8 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"DIALER_PUBLIC_URL: expected http(s)://host[:port], got {s.public_url!r}")
     if s.recording_link_ttl_s <= 0:
         raise ConfigError(f"DIALER_RECORDING_LINK_TTL_S: expected seconds > 0, got {s.recording_link_ttl_s}")
+    if s.regulatory_profile not in {"us", "uk", "eu"}:
+        raise ConfigError(f"DIALER_REGULATORY_PROFILE: expected us, uk or eu, got {s.regulatory_profile!r}")
     if s.log_level.lower() not in {"debug", "info", "warning", "error"}:
         raise ConfigError(f"DIALER_LOG_LEVEL: expected debug/info/warning/error, got {s.log_level!r}")
 

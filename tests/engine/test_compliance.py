@@ -132,4 +132,10 @@ async def test_ring_time_below_15_seconds_needs_an_explicit_override(engine_worl
     campaign.description = "touched"
     await campaign.save()
     await w.engine.sync_campaigns()
+    # Under a regulatory profile (the deployment's EU here) the law's 15 s holds all the same ...
+    assert w.engine.s.campaigns[campaign.id].config.ring_timeout_s == 15
+    # ... and only a campaign explicitly outside US, UK and EU law rings shorter.
+    campaign.regulatory_profile = "none"
+    await campaign.save()
+    await w.engine.sync_campaigns()
     assert w.engine.s.campaigns[campaign.id].config.ring_timeout_s == 8

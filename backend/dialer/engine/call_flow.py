@@ -66,6 +66,10 @@ class CallFlow:
     def __init__(self, state: EngineState) -> None:
         self.s = state
         self._tasks: set[asyncio.Task[None]] = set()
+        # Hold sounds playing (playback id -> the call, its campaign and the sounds after it), and
+        # the calls that heard the identification message at answer.
+        self._hold_playbacks: dict[str, tuple[CustomerCall, CampaignRuntime, list[str]]] = {}
+        self._identified: set[str] = set()
 
     def spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
         """Carry out an effect (a PBX request) off the event path, holding the task till done."""
@@ -410,11 +414,24 @@ class CallFlow:
             self._human(call)
 
     async def _hold(self, call: CustomerCall, rt: CampaignRuntime) -> None:
-        # The law wants a message within 2 s of answer when no agent is free: start at once.
+        # The law wants a message within 2 s of answer when no agent is free: start at once. Under
+        # a regulatory profile the identification (abandon) message comes first, then the hold
+        # message, then music up to the maximum wait (compliance/profiles.py).
         call.message_started = True
+        first = rt.config.abandon_message if rt.config.identify_first else ""
+        if first:
+            self._identified.add(call.call_id)
+        await self._hold_step(call, rt, [m for m in (first, rt.config.hold_message) if m])
+
+    async def _hold_step(self, call: CustomerCall, rt: CampaignRuntime, sounds: list[str]) -> None:
+        """Play the next hold sound, or start the music once all were played."""
+        if call.state is not CallState.WAITING:
+            return  # an agent took them, or they left
         try:
-            if rt.config.hold_message:
-                await self.s.port.play(call.call_id, sound_media(rt.config.hold_message), uuid.uuid4().hex)
+            if sounds:
+                playback_id = uuid.uuid4().hex
+                self._hold_playbacks[playback_id] = (call, rt, sounds[1:])
+                await self.s.port.play(call.call_id, sound_media(sounds[0]), playback_id)
             else:
                 await self.s.port.start_music(call.call_id, rt.config.hold_music_class)
         except Exception as exc:
@@ -438,7 +455,9 @@ class CallFlow:
                        f"campaign:{call.campaign_id}", "floor")
         self.s.webhook("customer.abandoned", call, answered_at=call.answered_at.isoformat() if call.answered_at
                        else None)
-        message = rt.config.abandon_message if rt else ""
+        # Told who called at answer already (hold under a regulatory profile): not twice.
+        message = rt.config.abandon_message if rt and call.call_id not in self._identified else ""
+        self._identified.discard(call.call_id)
         self.spawn(self._play_then_hang_up(call, message))
 
     async def _play_then_hang_up(self, call: CustomerCall, message: str) -> None:
@@ -454,6 +473,9 @@ class CallFlow:
         await self.s.port.hangup(call.call_id)
 
     async def on_playback_finished(self, playback_id: str) -> None:
+        if (step := self._hold_playbacks.pop(playback_id, None)) is not None:
+            await self._hold_step(*step)  # the next hold sound, or the music after the last
+            return
         call_id = self.s.playbacks.pop(playback_id, None)
         if call_id is not None:
             await self.s.port.hangup(call_id)
@@ -492,6 +514,7 @@ class CallFlow:
         if call.call_id in self.s.waiting:
             self.s.waiting.remove(call.call_id)
         rt = self.s.campaigns.get(call.campaign_id)
+        self._identified.discard(call.call_id)
         outcome = call.outcome or CallOutcome.FAILED
         person = call.answered_at is not None and outcome is not CallOutcome.MACHINE
         if rt is not None and dialed:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
+from dialer.campaigns.regulation import campaign_regulation, dial_settings
 from dialer.engine.agents import LiveAgent
 from dialer.engine.calls import CallState, CustomerCall
 from dialer.compliance.abandon import ComplianceWindow
@@ -66,14 +67,18 @@ class CampaignConfig:
     auto_end_wrap_up: bool
     private_numbers: PrivateNumbers = PrivateNumbers.OFF
     redial_agent_phones: bool = False  # an agent's phone that drops is called again by itself
+    skip_holidays: bool = False  # the callee's public holidays are no calling days (regulatory profile)
+    identify_first: bool = False  # on hold, the identification (abandon) message first: within 2 s
 
     @classmethod
     async def load(cls, campaign: Campaign) -> "CampaignConfig":
         await campaign.fetch_related("contact_lists", "dial_profile")
         profile = campaign.dial_profile
-        ring = float(profile.ring_timeout_s if profile else 25)
-        if profile is None or not profile.allow_short_ring:
-            ring = max(ring, MIN_RING_S)  # FCC / Ofcom: at least 15 s unless an admin overrode it
+        # No dial profile, or one without hours: the regulatory profile's safe hours and retries.
+        dial = dial_settings(campaign_regulation(campaign.regulatory_profile), profile)
+        ring = dial.ring_timeout_s
+        if dial.profile.min_ring_s is not None or not dial.allow_short_ring:
+            ring = max(ring, MIN_RING_S)  # FCC / Ofcom: at least 15 s; shorter only outside their law
         calls_per_agent = campaign.calls_per_agent or 1.0
         if campaign.overdial_pct:
             calls_per_agent = 1.0 + campaign.overdial_pct / 100.0
@@ -83,10 +88,11 @@ class CampaignConfig:
             pacer=pacer, list_ids=tuple(cl.id for cl in campaign.contact_lists),
             required_skills=frozenset(campaign.required_skills or ()),
             ring_timeout_s=ring,
-            max_attempts=profile.max_attempts if profile else 5,
-            retry_intervals=dict(profile.retry_intervals) if profile else {},
-            calling_windows=dict(profile.calling_windows) if profile else {},
-            timezone=profile.timezone if profile else "UTC",
+            max_attempts=dial.max_attempts,
+            retry_intervals=dict(dial.retry_intervals),
+            calling_windows=dict(dial.calling_windows),
+            timezone=dial.timezone,
+            skip_holidays=dial.skip_holidays, identify_first=dial.profile.message_within_s is not None,
             daily_limit_per_number=profile.daily_limit_per_number if profile else None,
             lifetime_limit_per_number=profile.lifetime_limit_per_number if profile else None,
             caller_id=campaign.caller_id, pool_id=campaign.caller_id_pool_id,

@@ -19,13 +19,14 @@ from typing import Any
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from dialer.compliance.hours import CallingHours, callee_of, next_call_time
 from dialer.engine.campaign_runtime import CampaignConfig
 from dialer.engine.pbx_ids import new_pbx_id
 from dialer.models import CallAttempt, CallerIdNumber, Contact
 from dialer.models.enums import CallDirection, ContactStatus
 from dialer.scheduling.caller_id import CallerIdPolicy, PoolNumber, choose_caller_id
 from dialer.scheduling.leasing import LeaseRequest, dnc_blocks, lease_contacts
-from dialer.scheduling.windows import WeeklyWindows, next_callable_time
+from dialer.scheduling.windows import WeeklyWindows
 from dialer.scheduling.zones import contact_zones
 
 
@@ -92,7 +93,8 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
     if not ids:
         return result
     contacts = await Contact.filter(id__in=ids).order_by("id")
-    windows = WeeklyWindows.parse(config.calling_windows) if config.calling_windows else None
+    hours = (CallingHours(WeeklyWindows.parse(config.calling_windows), skip_holidays=config.skip_holidays)
+             if config.calling_windows else None)
     phones = [_phone_at(c, c.phone_index) for c in contacts]
     blocked = await dnc_blocks(phones, config.campaign_id, now)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -119,9 +121,10 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
             go_back[contact.id] = _later(tomorrow)
             result.deferred += 1
             continue
-        if windows is not None:
-            zones = contact_zones(contact.timezone, phone, config.timezone)
-            when = next_callable_time(now, zones, windows)
+        if hours is not None:
+            # In the callee's own time, and not on a public holiday of their country (compliance/hours.py).
+            callee = callee_of(phone, contact_zones(contact.timezone, phone, config.timezone))
+            when = next_call_time(now, callee, hours)
             if when is None or when > now:
                 go_back[contact.id] = _later(when or now + timedelta(days=1))
                 result.deferred += 1
