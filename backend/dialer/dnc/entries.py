@@ -72,3 +72,22 @@ async def listed(phone: str, campaign_id: int | None, now: datetime) -> DncEntry
             and (e.expires_at is None or e.expires_at > now)]
     live.sort(key=lambda e: e.campaign_id is not None)
     return live[0] if live else None
+
+
+async def agent_rule(campaign_id: int | None) -> DncRule:
+    """Where the agent's DNC button bars a number: as the campaign's own "do not call"
+    disposition does (a campaign's disposition before a global one); without one, everywhere
+    and for good."""
+    rows = await Disposition.filter(adds_dnc=True, active=True).order_by("sort_order", "id")
+    own = [d for d in rows if d.campaign_id is not None and d.campaign_id == campaign_id]
+    shared = [d for d in rows if d.campaign_id is None]
+    chosen = (own or shared or [None])[0]
+    return DncRule.of(chosen) if chosen is not None else DncRule()
+
+
+def entry_json(entry: DncEntry) -> dict:
+    """An entry as the agent's call form shows it."""
+    return {"phone": entry.phone, "scope": DncScope.CAMPAIGN.value if entry.campaign_id else DncScope.GLOBAL.value,
+            "campaign_id": entry.campaign_id, "source": entry.source.value, "added_by": entry.added_by,
+            "added_at": entry.added_at.isoformat() if entry.added_at else None,
+            "expires_at": entry.expires_at.isoformat() if entry.expires_at else None}

@@ -34,7 +34,7 @@ from dialer.web.routes import webhooks
 from dialer.web.routes import supervisor_calls, supervisor_reports, supervisor_wallboard
 from dialer.web.routes import recordings
 from dialer.web.routes import api_imports, imports
-from dialer.web.routes import agent_api, agent_common, agent_drafts, agent_panel, agent_socket
+from dialer.web.routes import agent_api, agent_common, agent_dnc, agent_drafts, agent_panel, agent_socket
 from dialer.importer.recovery import fail_abandoned_jobs
 from dialer.web import body_limit
 from dialer.web.security_headers import SecurityHeadersMiddleware
@@ -59,7 +59,7 @@ ROUTE_MODULES = [
     recordings,
     imports,
     api_imports,
-    agent_panel, agent_api, agent_drafts, agent_socket,
+    agent_panel, agent_api, agent_drafts, agent_dnc, agent_socket,
 ]
 
 

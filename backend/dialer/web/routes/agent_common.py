@@ -15,6 +15,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
 from dialer.accounts.tokens import Scope, revoke_user_tokens
+from dialer.dnc.entries import entry_json, listed
 from dialer.engine.engine import AgentError, Engine
 from dialer.models import Agent, CallAttempt, Campaign, Contact, Disposition, PauseReason, User
 from dialer.models.enums import CampaignStatus, ContactStatus, PrivateNumbers
@@ -88,7 +89,10 @@ async def call_view(engine: Engine, agent_id: int) -> dict[str, Any] | None:
         return None
     campaign = await Campaign.get_or_none(id=call.campaign_id) if call.campaign_id else None
     private_ok = campaign is not None and campaign.private_numbers is not PrivateNumbers.OFF
-    return {"call_id": call.call_id, "attempt_id": call.attempt_id, "campaign_id": call.campaign_id,
+    phone = str(call.card.get("phone") or "")
+    barred = await listed(phone, call.campaign_id, datetime.now(timezone.utc)) if phone else None
+    return {"dnc": entry_json(barred) if barred else None,  # the number's bar, if any: the form shows it
+            "call_id": call.call_id, "attempt_id": call.attempt_id, "campaign_id": call.campaign_id,
             "state": call.state.value, "card": dict(call.card),
             "dispositions": await dispositions_for(call.campaign_id), "private_allowed": private_ok,
             "wrap_up_until": call.wrap_up_until.isoformat() if call.wrap_up_until else None}

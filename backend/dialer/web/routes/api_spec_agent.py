@@ -63,6 +63,11 @@ AGENT_SCHEMAS: dict[str, Any] = {
                                                   description="With its zone; required by callback dispositions."),
                           "private": s("boolean", description="Keep the callback for this agent.")},
                          ("call_id", "disposition_id")),
+    "AgentDncIn": obj({"call_id": s("string", minLength=1, maxLength=64)}, ("call_id",)),
+    "AgentDncOut": obj({"ok": s("boolean"), "created": s("boolean"), "dnc": obj({
+        "phone": s("string"), "scope": s("string", enum=["global", "campaign"]), "campaign_id": nullable("integer"),
+        "source": s("string"), "added_by": s("string"), "added_at": TIME, "expires_at": TIME},
+        ("phone", "scope"), closed=False)}, ("ok", "dnc"), closed=False),
     "ExtendIn": obj({"seconds": s("number", minimum=1, maximum=600, default=60)}),
     "DraftIn": obj({"call_id": s("string", minLength=1, maxLength=64),
                      "disposition_id": nullable("integer", minimum=1, maximum=ID["maximum"],
@@ -128,6 +133,14 @@ AGENT_PATHS: dict[str, Any] = {
         "ready again. 409 when it is already connected, or for an agent rung for each call.")),
     f"{P}/disposition": _act("Close the call's form: disposition, notes, callback", body="DispositionIn",
                              required=True),
+    f"{P}/dnc": {"post": op(
+        "Put the current call's number on the do-not-call list", AGENT,
+        ("200", "On the list (`created`: false when it was already)", "AgentDncOut"),
+        body="AgentDncIn", body_required=True,
+        errors="400 401 403 409 422 503", tag="Agent", security=AGENT_AUTH,
+        description="Where the campaign's \"do not call\" disposition puts numbers (everywhere or this "
+                    "campaign, for good or some days); everywhere and for good without one. 409 when the "
+                    "call is not the agent's or is closed; 503 when this server runs no engine.")},
     f"{P}/wrap-up/extend": _act("More time for the form", body="ExtendIn"),
     f"{P}/draft": {
         **_read("The current call's form as the agent last typed it (for a reloaded panel)", "DraftOut"),

@@ -41,7 +41,22 @@ export function renderCall(els, view) {
   }
   if (current) els.disposition.value = current;
   els.privateRow.hidden = !view.private_allowed;
+  if (els.dnc) renderDnc(els, view.dnc || null);
   toggleCallback(els);
+}
+
+// The DNC button's outcome, in the agent's words: where and until when the number is barred.
+export function dncText(dnc) {
+  if (!dnc) return "";
+  const where = dnc.scope === "campaign" ? "in this campaign" : "in every campaign";
+  const until = dnc.expires_at ? ` until ${new Date(dnc.expires_at).toLocaleDateString()}` : "";
+  return `${dnc.phone} is on the do-not-call list ${where}${until}.`;
+}
+
+export function renderDnc(els, dnc) {
+  els.dncState.textContent = dncText(dnc);
+  els.dncState.hidden = !dnc;
+  els.dnc.disabled = Boolean(dnc);
 }
 
 export function toggleCallback(els) {
@@ -69,5 +84,6 @@ export function resetForm(els) {
   els.disposition.value = "";
   els.callback.value = "";
   els.private.checked = false;
+  if (els.dnc) renderDnc(els, null);
   toggleCallback(els);
 }

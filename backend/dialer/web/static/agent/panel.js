@@ -4,7 +4,7 @@
 
 import { connectLive } from "/static/live.js";
 import { agentApi, formatDuration } from "/static/agent/api.js";
-import { fillFields, formValues, renderCall, resetForm, toggleCallback } from "/static/agent/call_form.js";
+import { fillFields, formValues, renderCall, renderDnc, resetForm, toggleCallback } from "/static/agent/call_form.js";
 import { handOverToExtension } from "/static/agent/extension_bridge.js";
 import { countdown } from "/static/agent/countdown.js";
 import { draftKeeper } from "/static/agent/draft.js";
@@ -18,7 +18,7 @@ const LABELS = JSON.parse(root.dataset.labels || "{}");
 const els = {
   name: $("ap-call-name"), fields: $("ap-call-fields"), link: $("ap-call-link"), disposition: $("ap-disposition"),
   notes: $("ap-notes"), callback: $("ap-callback"), callbackRow: $("ap-callback-row"),
-  private: $("ap-private"), privateRow: $("ap-private-row"),
+  private: $("ap-private"), privateRow: $("ap-private-row"), dnc: $("ap-dnc"), dncState: $("ap-dnc-state"),
 };
 const view = { state: { state: "logged_out" }, call: null, offer: null, pausePending: "" };
 const wrapClock = countdown($("ap-wrap"));
@@ -225,6 +225,14 @@ $("ap-call-form").addEventListener("submit", async (event) => {
   if (!view.call) return;
   drafts.reset();
   await act("disposition", formValues(els, view.call.call_id));
+});
+$("ap-dnc").addEventListener("click", async () => {
+  const call = view.call;
+  if (!call) return;
+  const phone = call.card?.phone || "this number";
+  if (!window.confirm(`Put ${phone} on the do-not-call list? The dialer will not call it again.`)) return;
+  const result = await act("dnc", { call_id: call.call_id });
+  if (result.ok && view.call === call) { call.dnc = result.dnc; renderDnc(els, result.dnc); }
 });
 $("ap-dial-form").addEventListener("submit", async (event) => {
   event.preventDefault();
