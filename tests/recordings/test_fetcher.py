@@ -22,22 +22,24 @@ async def test_a_finished_recording_is_stored_checksummed_and_removed_from_aster
         sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
     campaign = await Campaign.create(name="Spring")
     data = wav(3.5)
-    asterisk.files["1-abcdef12"] = ("wav", data)
-    call = await recorded_call(campaign, "1-abcdef12", duration=3)
-    still_recording = await recorded_call(campaign, "2-running", duration=None)  # no RecordingFinished yet
+    asterisk.files["d1a2b3c4d-1-abcdef12"] = ("wav", data)
+    # The engine writes the file as Asterisk stores it: `<ARI name>.<format>`.
+    call = await recorded_call(campaign, "d1a2b3c4d-1-abcdef12.wav", duration=3)
+    still_recording = await recorded_call(campaign, "2-running.wav", duration=None)  # no RecordingFinished yet
     f = fetcher(AriSource(ari_recordings), tmp_path)
 
     assert await f.run_once(T0 + timedelta(seconds=5)) == 1
     rec = await Recording.get(attempt_id=call.id)
     assert rec.state is RecordingState.STORED and rec.tries == 1 and rec.error == ""
-    assert rec.path == f"2026/03/02/campaign-{campaign.id}/1-abcdef12.wav"
+    assert rec.path == f"2026/03/02/campaign-{campaign.id}/d1a2b3c4d-1-abcdef12.wav"
     stored = tmp_path / "store" / rec.path
     assert stored.read_bytes() == data
     assert rec.size_bytes == len(data) and rec.sha256 == hashlib.sha256(data).hexdigest()
     assert rec.format == "wav" and rec.duration_s == 3  # Asterisk's own figure wins
     # Removed from Asterisk's spool only after it was stored.
-    assert asterisk.seen.index(("DELETE", "1-abcdef12")) > asterisk.seen.index(("GET file", "1-abcdef12"))
-    assert "1-abcdef12" not in asterisk.files
+    assert asterisk.seen.index(("DELETE", "d1a2b3c4d-1-abcdef12")) > \
+        asterisk.seen.index(("GET file", "d1a2b3c4d-1-abcdef12"))
+    assert "d1a2b3c4d-1-abcdef12" not in asterisk.files
     assert not await Recording.filter(attempt_id=still_recording.id).exists()
     assert await f.run_once(T0 + timedelta(seconds=10)) == 0  # nothing twice
     assert f.figures.stored == 1 and f.figures.bytes == len(data)
@@ -102,7 +104,7 @@ async def test_a_shared_spool_folder_stands_in_for_ari(sqlite_db, tmp_path) -> N
     data = wav(1.5)
     (spool / "5-spool.wav").write_bytes(data)
     campaign = await Campaign.create(name="Winter")
-    call = await recorded_call(campaign, "5-spool")
+    call = await recorded_call(campaign, "5-spool.wav")
     await fetcher(SpoolSource(spool), tmp_path).run_once(T0)
     rec = await Recording.get(attempt_id=call.id)
     assert rec.state is RecordingState.STORED and (tmp_path / "store" / rec.path).read_bytes() == data

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from dialer.models import CallAttempt, Recording, RecordingState
+from dialer.recordings.sources import ari_name
 from dialer.recordings.storage import RecordingStore, relative_path
 from stats.world import World, seed_world
 
@@ -36,7 +37,7 @@ class RecordedWorld:
 
 
 async def store_recording(store: RecordingStore, attempt: CallAttempt, data: bytes) -> Recording:
-    path = relative_path(attempt.recording_name, "wav", attempt.campaign_id, attempt.originated_at)
+    path = relative_path(ari_name(attempt.recording_name), "wav", attempt.campaign_id, attempt.originated_at)
     stored = await store.write(path, data, "wav")
     return await Recording.create(attempt=attempt, campaign_id=attempt.campaign_id, name=attempt.recording_name,
                                   state=RecordingState.STORED, path=path, format="wav", size_bytes=stored.size_bytes,

@@ -1,6 +1,7 @@
 """The fetcher: brings finished recordings from Asterisk into the dialer's storage.
 
-A call's recording is finished when the engine has written its `recording_name` and, from
+A call's recording is finished when the engine has written its `recording_name` (the file as
+Asterisk stores it, `<ARI name>.<format>`) and, from
 `RecordingFinished`, its `recording_duration_s` (or when a restart cut it: call event
 "recording_cut"). Each such call gets a `Recording` row (pending); the fetcher takes the file
 from its source, stores it by date and campaign with its size and SHA-256, marks it stored and
@@ -22,7 +23,7 @@ from typing import Awaitable, Callable
 from tortoise.expressions import Q, Subquery
 
 from dialer.models import CallAttempt, CallEvent, Recording, RecordingState
-from dialer.recordings.sources import MissingRecording, RecordingSource, SourceError
+from dialer.recordings.sources import MissingRecording, RecordingSource, SourceError, ari_name
 from dialer.recordings.storage import RecordingStore, relative_path
 
 log = logging.getLogger(__name__)
@@ -114,10 +115,11 @@ class RecordingFetcher:
         """One try at one recording: stored (and removed from the source), or scheduled again."""
         started = time.monotonic()
         rec.tries += 1
+        name = ari_name(rec.name)
         try:
-            got = await self.source.fetch(rec.name)
+            got = await self.source.fetch(name)
             when = rec.attempt.originated_at if rec.attempt else now
-            stored = await self.store.write(relative_path(rec.name, got.format, rec.campaign_id, when),
+            stored = await self.store.write(relative_path(name, got.format, rec.campaign_id, when),
                                             got.data, got.format)
         except MissingRecording as exc:
             return await self._failed(rec, now, f"Asterisk does not have it: {exc}", self.missing_tries)
@@ -129,7 +131,7 @@ class RecordingFetcher:
             rec.duration_s = int(round(stored.duration_s))
         rec.stored_at, rec.next_try_at, rec.error = now, None, ""
         try:
-            await self.source.discard(rec.name)
+            await self.source.discard(name)
         except SourceError as exc:  # stored safely; only Asterisk's disk keeps a copy
             rec.error = f"Stored, but not removed from Asterisk: {exc}"[:500]
             log.warning("recording %s stored but not removed from the source: %s", rec.name, exc)

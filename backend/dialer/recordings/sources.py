@@ -14,6 +14,13 @@ from dialer.ari.errors import AriError, NotFound
 from dialer.ari.media import Recordings
 
 
+def ari_name(recording_name: str) -> str:
+    """The ARI name of a call's recording: `CallAttempt.recording_name` is `<ARI name>.<format>`
+    (the file as Asterisk stores it); a name without a dot is the ARI name itself."""
+    name, dot, _ = recording_name.rpartition(".")
+    return name if dot and name else recording_name
+
+
 class SourceError(Exception):
     """The file could not be taken now (network, Asterisk down, I/O): worth trying again."""
 
