@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dialer.engine.pbx_ids import engine_tag
+from dialer.engine.recording import stored_name
 from dialer.models import CallAttempt
 from dialer.models.enums import AgentState, CallOutcome
 
@@ -38,4 +40,7 @@ async def test_recorded_campaigns_link_the_recording_to_the_attempt(engine_world
     await w.until(lambda: w.engine.agents_in(AgentState.WRAP_UP) == [agent_id])
     await w.engine.s.writer.flush()
     attempt = await CallAttempt.get(phone="+420601000118")
-    assert attempt.recording_name == call.recording_name and attempt.recording_name.startswith(str(attempt.id))
+    # `<engine tag><attempt id>-<random>.wav` (engine/recording.py): the engine's, the attempt's, with its format.
+    assert attempt.recording_name == stored_name(call.recording_name)
+    assert attempt.recording_name.startswith(f"{engine_tag(w.engine.engine_id)}{attempt.id}-")
+    assert attempt.recording_name.endswith(".wav")

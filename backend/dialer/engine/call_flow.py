@@ -18,6 +18,7 @@ from dialer.engine.agents import AgentEvent, LiveAgent
 from dialer.engine.calls import CallEvent, CallState, CustomerCall
 from dialer.engine.campaign_runtime import CampaignRuntime
 from dialer.engine.contact_feed import Candidate, PreparedCall
+from dialer.engine.recording import CallRecordings
 from dialer.engine.state import EngineState
 from dialer.models.enums import AgentState, CallOutcome, ContactStatus, NoAgentAction, SystemDisposition
 from dialer.pacing.limits import release_after_s
@@ -70,6 +71,7 @@ class CallFlow:
         # the calls that heard the identification message at answer.
         self._hold_playbacks: dict[str, tuple[CustomerCall, CampaignRuntime, list[str]]] = {}
         self._identified: set[str] = set()
+        self.recordings = CallRecordings(state, self.spawn)
 
     def spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
         """Carry out an effect (a PBX request) off the event path, holding the task till done."""
@@ -398,11 +400,8 @@ class CallFlow:
             if call.message_started:
                 await self.s.port.stop_music(call.call_id)
             await self.s.port.add_to_bridge(agent.bridge_id or "", call.call_id)
-            if rt := self.s.campaigns.get(call.campaign_id):
-                if rt.config.record_calls and agent.bridge_id:
-                    call.recording_name = f"{call.attempt_id}-{call.call_id[:8]}"
-                    await self.s.port.record_bridge(agent.bridge_id, call.recording_name)
-                    self.s.writer.attempt(call.attempt_id, recording_name=call.recording_name)
+            if (rt := self.s.campaigns.get(call.campaign_id)) and rt.config.record_calls and agent.bridge_id:
+                await self.recordings.start(call, agent.bridge_id)  # engine/recording.py
         except Exception as exc:  # the customer may have left between answer and bridge
             log.info("bridging %s to agent %s failed: %s", call.call_id, agent.username, exc)
 
@@ -511,6 +510,7 @@ class CallFlow:
         if previous is CallState.ENDED or call.state is not CallState.ENDED:
             return
         call.ended_at = at
+        self.recordings.call_ended(call)  # one call, one file: stopped as the customer leaves
         if call.call_id in self.s.waiting:
             self.s.waiting.remove(call.call_id)
         rt = self.s.campaigns.get(call.campaign_id)

@@ -30,7 +30,7 @@ from dialer.engine.pacer_memory import resume_pacer, save_pacer, save_pacers
 from dialer.engine.preview import PreviewFlow
 from dialer.engine.private_callbacks import PrivateCallbacks
 from dialer.engine.records import RecordWriter
-from dialer.engine.restart import PreviousRun
+from dialer.engine.restart import STOPPED_REASON, PreviousRun
 from dialer.engine.state import EngineState, utc_now
 from dialer.hub import MemoryHub
 from dialer.models import CallAttempt, Campaign
@@ -49,6 +49,8 @@ from dialer.telephony.port import (
     OriginateRefused,
     PlaybackFinished,
     PortConnected,
+    RecordingFailed,
+    RecordingFinished,
     PortDisconnected,
     TelephonyEvent,
     TelephonyPort,
@@ -123,6 +125,7 @@ class Engine:
         await asyncio.gather(*(let_finish(task) for task in list(self._launching.values())))
         self._launching.clear()
         await save_pacers(list(self.s.campaigns.values()), self.s.clock())
+        await self.calls.recordings.stop_all(STOPPED_REASON)
         await self.previous_run.close_for_stop(self.s.clock())
         await self.s.billing.stop()
         await self.s.notifier.stop()
@@ -332,6 +335,10 @@ class Engine:
             self.calls.on_machine(event)
         elif isinstance(event, PlaybackFinished):
             await self.calls.on_playback_finished(event.playback_id)
+        elif isinstance(event, RecordingFinished):
+            self.calls.recordings.on_finished(event)
+        elif isinstance(event, RecordingFailed):
+            self.calls.recordings.on_failed(event)
         elif isinstance(event, InboundCall):
             # Inbound calls are not routed to agents yet: give the caller back to the dialplan at
             # once (whose next step is the deployment's: voicemail, a queue, a message) rather

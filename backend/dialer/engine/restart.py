@@ -19,8 +19,11 @@ rules:
 - the earlier run's agent sessions are closed (`dialer restarted`) and each agent's open state
   ends in `logged out`;
 - in Asterisk, the channels and bridges carrying this engine's tag (engine.pbx_ids) that the new
-  run does not know are hung up and destroyed; destroying a bridge also ends a recording the
-  earlier run left running on it.
+  run does not know are hung up and destroyed; before that, a recording the earlier run left
+  running (an attempt with a `recording_name` and no `recording_duration_s`) is stopped and
+  kept, flagged `recording_cut`, and its RecordingFinished writes the duration (ARI has no list
+  of live recordings: the names come from the database). One that ended while the dialer was
+  down gets its length from the stored file (engine/recording.py).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from dialer.engine.calls import CustomerCall
 from dialer.engine.pbx_ids import made_by
+from dialer.engine.recording import LiveRecording, ari_name
 from dialer.engine.state import EngineState
 from dialer.models import AgentSession, CallAttempt, Contact
 from dialer.models.enums import AgentState, CallOutcome, ContactStatus, SystemDisposition
@@ -73,6 +77,7 @@ class PreviousRun:
         self.s = state
         self.calls = calls
         self.settled = Settled()
+        self._adopted: list[tuple[LiveRecording, str]] = []
         # The first connection to Asterisk can come before (or while) `settle` reads the
         # database: the sweep waits for it, or it would miss the channels settle names.
         self._settle_done = asyncio.Event()
@@ -98,6 +103,7 @@ class PreviousRun:
         for contact in await Contact.filter(status=ContactStatus.LEASED, lease_owner=eid):
             await self._settle_contact(contact, closed, now)
         await self._close_sessions(now)
+        await self._adopt_recordings()
         await self.s.writer.flush()
         if done.attempts_closed or done.contacts_rescheduled or done.contacts_released or done.sessions_closed:
             log.warning("an earlier run of %s left %d calls open, %d contacts leased after their call, %d leased "
@@ -141,6 +147,25 @@ class PreviousRun:
         self.calls.reschedule_contact(ghost, AttemptResult(outcome, last.hangup_cause), now)
         self.settled.contacts_rescheduled += 1
 
+    async def _adopt_recordings(self) -> None:
+        """Recordings the earlier run started and never saw end: settled at the first connection."""
+        self._adopted = []
+        rows = await (CallAttempt.filter(engine_id=self.s.engine_id, recording_duration_s=None)
+                      .exclude(recording_name="").values_list("id", "campaign_id", "channel_id", "recording_name"))
+        for attempt_id, campaign_id, channel_id, recording_name in rows:
+            rec = self.calls.recordings.adopt(recording_name, attempt_id, campaign_id, channel_id or "")
+            self._adopted.append((rec, ari_name(recording_name)[1]))
+
+    async def _settle_recordings(self, now: datetime) -> None:
+        adopted, self._adopted = self._adopted, []
+        for rec, fmt in adopted:
+            try:
+                await self.calls.recordings.settle_adopted(rec, fmt, now)
+            except Exception as exc:  # noqa: BLE001 - Asterisk busy: the next start tries again
+                log.info("settling recording %s left by an earlier run failed: %s", rec.name, exc)
+        if adopted:
+            log.warning("%d recordings left by an earlier run were stopped and kept", len(adopted))
+
     async def _close_sessions(self, now: datetime) -> None:
         sessions = await AgentSession.filter(ended_at=None, engine_id__in=[self.s.engine_id, ""])
         for session in sessions:
@@ -157,6 +182,8 @@ class PreviousRun:
     async def sweep(self, event: PortConnected) -> tuple[int, int]:
         """Hang up the channels and destroy the bridges of the earlier run; returns how many."""
         await self._settle_done.wait()
+        # Recordings first: hanging up and destroying below would end them unflagged.
+        await self._settle_recordings(self.s.clock())
         known_legs = set(self.s.calls) | set(self.s.agent_legs)
         known_bridges = {a.bridge_id for a in self.s.agents.values() if a.bridge_id}
         legs = sorted(leg for leg in event.live_legs if leg not in known_legs

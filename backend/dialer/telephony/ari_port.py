@@ -10,8 +10,10 @@ StasisStart args `[amd, STATUS, CAUSE]`; a 404 on hang-up is the callee having j
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+import wave
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
@@ -51,6 +53,7 @@ from dialer.telephony.port import (
     PlaybackFinished,
     PortConnected,
     PortDisconnected,
+    RecordingFailed,
     RecordingFinished,
     TelephonyEvent,
 )
@@ -91,7 +94,7 @@ class AriPort:
         client.on("ChannelDestroyed", self._on_channel_destroyed)
         client.on("PlaybackFinished", self._on_playback_finished)
         client.on("RecordingFinished", self._on_recording_finished)
-        client.on("RecordingFailed", self._on_recording_finished)
+        client.on("RecordingFailed", self._on_recording_failed)
         client.on_connected(self._on_connected)
         client.on_disconnected(self._on_disconnected)
 
@@ -176,6 +179,22 @@ class AriPort:
 
     async def record_bridge(self, bridge_id: str, name: str, fmt: str = "wav") -> None:
         await self.client.bridges.record(bridge_id, name, format=fmt, if_exists="overwrite")
+
+    async def stop_recording(self, name: str) -> bool:
+        try:
+            await self.client.recordings.stop(name)
+        except NotFound:
+            # A bridge recording ends by itself 4 s after its last audio frame (an agent alone
+            # on a silent line): already stopped, its RecordingFinished came or is coming.
+            return False
+        return True
+
+    async def stored_recording_seconds(self, name: str, fmt: str = "wav") -> float | None:
+        try:
+            data = await self.client.recordings.get_stored_file(name)
+        except NotFound:
+            return None
+        return wav_seconds(data) if fmt == "wav" else None
 
     async def detect_machine(self, leg_id: str) -> None:
         await self.client.channels.continue_in_dialplan(leg_id, context=self.amd_context, extension="s",
@@ -285,7 +304,15 @@ class AriPort:
 
     async def _on_recording_finished(self, event: Event) -> None:
         assert isinstance(event, RecordingEvent) and event.recording is not None
-        await self._emit(RecordingFinished(event.recording.name, self._at(event), event.recording.duration))
+        recording = event.recording
+        if recording.state.value in ("failed", "canceled"):
+            await self._emit(RecordingFailed(recording.name, self._at(event), recording.cause or recording.state.value))
+            return
+        await self._emit(RecordingFinished(recording.name, self._at(event), recording.duration))
+
+    async def _on_recording_failed(self, event: Event) -> None:
+        assert isinstance(event, RecordingEvent) and event.recording is not None
+        await self._emit(RecordingFailed(event.recording.name, self._at(event), event.recording.cause or "failed"))
 
     async def _on_connected(self) -> None:
         snapshot = await self.client.snapshot()
@@ -298,6 +325,15 @@ class AriPort:
 
     async def _on_disconnected(self) -> None:
         await self._emit(PortDisconnected(self._clock(), "ARI websocket closed"))
+
+
+def wav_seconds(data: bytes) -> float | None:
+    """The length of a WAV file's audio, from its header (None if it is no WAV)."""
+    try:
+        with wave.open(io.BytesIO(data)) as wav:
+            return wav.getnframes() / float(wav.getframerate())
+    except (wave.Error, EOFError, ZeroDivisionError):
+        return None
 
 
 def _short(message: str) -> str:

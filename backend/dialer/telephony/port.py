@@ -101,9 +101,22 @@ class PlaybackFinished:
 
 @dataclass(frozen=True)
 class RecordingFinished:
+    """A recording ended and its file is stored on the PBX (stopped by us, or by itself: a
+    bridge recording that gets no audio for ~4 s ends alone). `duration_s`: whole seconds of
+    audio kept, as Asterisk counts them."""
+
     name: str
     at: datetime
     duration_s: int | None = None
+
+
+@dataclass(frozen=True)
+class RecordingFailed:
+    """A recording could not be made or kept: there is no file to fetch."""
+
+    name: str
+    at: datetime
+    cause: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,7 +144,7 @@ class PortDisconnected:
 
 
 TelephonyEvent = Union[LegRinging, LegAnswered, LegFailed, LegHungUp, MachineDetected, PlaybackFinished,
-                       RecordingFinished, InboundCall, PortConnected, PortDisconnected]
+                       RecordingFinished, RecordingFailed, InboundCall, PortConnected, PortDisconnected]
 EventSink = Callable[[TelephonyEvent], Awaitable[None]]
 
 
@@ -174,7 +187,17 @@ class TelephonyPort(Protocol):
 
     async def stop_music(self, leg_id: str) -> None: ...
 
-    async def record_bridge(self, bridge_id: str, name: str, fmt: str = "wav") -> None: ...
+    async def record_bridge(self, bridge_id: str, name: str, fmt: str = "wav") -> None:
+        """Record what the bridge mixes into `name`.`fmt` in the PBX's spool; RecordingFinished
+        (or RecordingFailed) follows when it ends."""
+
+    async def stop_recording(self, name: str) -> bool:
+        """Stop a live recording and keep its file; False when it was no longer live (it
+        ended by itself, or never was): not an error."""
+
+    async def stored_recording_seconds(self, name: str, fmt: str = "wav") -> float | None:
+        """The length of a stored recording read from its file, None when there is no such
+        file (for a recording whose RecordingFinished was never heard)."""
 
     async def detect_machine(self, leg_id: str) -> None:
         """Run answering-machine detection; a MachineDetected event follows."""
