@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from argon2 import PasswordHasher
@@ -45,6 +46,19 @@ def needs_rehash(password_hash: str) -> bool:
 
 # A hash of a random password, verified against when the user does not exist, so that a
 # login for an unknown name takes as long as one for a known name (no user enumeration).
+async def hash_password_off_loop(password: str) -> str:
+    """`hash_password` in a worker thread (argon2 releases the GIL). Argon2 spends 0.1-0.4 s of
+    CPU by design, and the event loop it would hold also bridges answered customers to agents:
+    30 agents signing in at once after a restart kept customers waiting 4-5 s (bench/faults.py),
+    each an abandon in the law's eyes."""
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_off_loop(password_hash: str, password: str) -> bool:
+    """`verify_password` in a worker thread, for the reason `hash_password_off_loop` gives."""
+    return await asyncio.to_thread(verify_password, password_hash, password)
+
+
 DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 

@@ -12,9 +12,9 @@ from dialer.accounts.audit import record_audit
 from dialer.accounts.passwords import (
     DUMMY_HASH,
     check_password_rules,
-    hash_password,
+    hash_password_off_loop,
     needs_rehash,
-    verify_password,
+    verify_password_off_loop,
 )
 from dialer.accounts.sessions import end_user_sessions
 from dialer.accounts.tokens import revoke_user_tokens
@@ -65,10 +65,11 @@ async def create_user(username: str, password: str, role: Role, *, actor: Actor,
         check_password_rules(password, username)
     except ValueError as exc:
         raise UserError(str(exc), "password") from None
+    password_hash = await hash_password_off_loop(password)  # before the transaction: it takes a while
     async with in_transaction():
         if await User.filter(username__iexact=username).exists():
             raise UserError(f"The user name {username!r} is taken.", "username")
-        user = await User.create(username=username, password_hash=hash_password(password), role=role,
+        user = await User.create(username=username, password_hash=password_hash, role=role,
                                  full_name=full_name, team=team,
                                  password_changed_at=datetime.now(timezone.utc))
         if role is Role.AGENT:
@@ -83,7 +84,7 @@ async def set_password(user: User, password: str, *, actor: Actor) -> None:
         check_password_rules(password, user.username)
     except ValueError as exc:
         raise UserError(str(exc), "password") from None
-    user.password_hash = hash_password(password)
+    user.password_hash = await hash_password_off_loop(password)
     user.password_changed_at = datetime.now(timezone.utc)
     await user.save(update_fields=["password_hash", "password_changed_at"])
     # A password change ends every token and web session begun before it: the old password
@@ -105,12 +106,12 @@ async def check_login(username: str, password: str) -> User | None:
     """The active user with these credentials, or None. Takes as long for unknown names."""
     user = await User.get_or_none(username__iexact=username.strip()).select_related("team")
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        await verify_password_off_loop(DUMMY_HASH, password)
         return None
-    if not verify_password(user.password_hash, password) or not user.active:
+    if not await verify_password_off_loop(user.password_hash, password) or not user.active:
         return None
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password_off_loop(password)
     user.last_login_at = datetime.now(timezone.utc)
     await user.save(update_fields=["password_hash", "last_login_at"])
     return user

@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from dialer.accounts.audit import record_audit
-from dialer.accounts.passwords import verify_password
+from dialer.accounts.passwords import verify_password_off_loop
 from dialer.accounts.sessions import end_user_sessions, open_sessions
 from dialer.accounts.tokens import ALL_SCOPES, Scope, issue_token, revoke_token
 from dialer.accounts.users import Actor, UserError, set_password
@@ -51,7 +51,7 @@ async def account(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     form = await request.form()
     user = request.state.principal.user
-    if not verify_password(user.password_hash, str(form.get("current", ""))):
+    if not await verify_password_off_loop(user.password_hash, str(form.get("current", ""))):
         return await _page(request, errors={"current": "That is not your current password."}, status=400)
     if str(form.get("new", "")) != str(form.get("again", "")):
         return await _page(request, errors={"again": "The two new passwords differ."}, status=400)
