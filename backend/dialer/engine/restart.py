@@ -31,11 +31,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from dialer.engine.calls import CustomerCall
-from dialer.engine.pbx_ids import made_by
+from dialer.engine.pbx_ids import engine_tag, made_by
 from dialer.engine.recording import LiveRecording, ari_name
 from dialer.engine.state import EngineState
 from dialer.models import AgentSession, CallAttempt, Contact
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RESTARTED_TEXT = "dialer restarted during the call"
+ADOPT_RECORDINGS_SINCE = timedelta(days=2)
+ADOPT_RECORDINGS_MAX = 1000
 STOPPED_REASON = "dialer stopped"
 RESTARTED_REASON = "dialer restarted"
 
@@ -150,8 +152,14 @@ class PreviousRun:
     async def _adopt_recordings(self) -> None:
         """Recordings the earlier run started and never saw end: settled at the first connection."""
         self._adopted = []
-        rows = await (CallAttempt.filter(engine_id=self.s.engine_id, recording_duration_s=None)
-                      .exclude(recording_name="").values_list("id", "campaign_id", "channel_id", "recording_name"))
+        # Only names of this engine's scheme (tagged), of recent calls: the sweep runs on the
+        # event path, and a crashed run's recordings are hours old at most.
+        since = self.s.clock() - ADOPT_RECORDINGS_SINCE
+        rows = await (CallAttempt.filter(engine_id=self.s.engine_id, recording_duration_s=None,
+                                         recording_name__startswith=engine_tag(self.s.engine_id),
+                                         originated_at__gte=since)
+                      .order_by("-id").limit(ADOPT_RECORDINGS_MAX)
+                      .values_list("id", "campaign_id", "channel_id", "recording_name"))
         for attempt_id, campaign_id, channel_id, recording_name in rows:
             rec = self.calls.recordings.adopt(recording_name, attempt_id, campaign_id, channel_id or "")
             self._adopted.append((rec, ari_name(recording_name)[1]))
