@@ -11,13 +11,15 @@ from typing import Any, Mapping
 
 from dialer.accounts.users import Actor
 from dialer.campaigns.fields import Field, clean
+from dialer.campaigns.regulation import profile_refusals
 from dialer.campaigns.saving import SaveError, delete_record, save_record
+from dialer.compliance.law import MIN_RING_S as LEGAL_MIN_RING_S
 from dialer.models import Campaign, DialProfile
 from dialer.models.campaigns import DEFAULT_RETRY_INTERVALS
 from dialer.scheduling.windows import DAYS, WeeklyWindows, WindowError
 
 # FCC and Ofcom: let a call ring at least 15 s before giving up on it.
-MIN_RING_S = 15
+MIN_RING_S = int(LEGAL_MIN_RING_S)
 OUTCOMES = tuple(DEFAULT_RETRY_INTERVALS)
 DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")))
 _SPAN = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$")
@@ -88,7 +90,11 @@ def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def save_profile(data: Mapping[str, Any], *, actor: Actor, record: DialProfile | None = None) -> DialProfile:
-    return await save_record(DialProfile, validate_profile(data), actor=actor, entity="dial_profile", record=record)
+    values = validate_profile(data)
+    # The law of every campaign using the profile (its regulatory profile) holds after the change.
+    if errors := await profile_refusals(values, record):
+        raise SaveError(errors)
+    return await save_record(DialProfile, values, actor=actor, entity="dial_profile", record=record)
 
 
 async def delete_profile(profile: DialProfile, *, actor: Actor) -> None:

@@ -6,8 +6,12 @@ reads the deployment's setting and the campaign's records; the rules stay pure t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
+from types import SimpleNamespace
 from typing import Any, Mapping
 
+from dialer.campaigns.saving import model_defaults
+from dialer.compliance.preflight import CampaignFacts, RuleResult, violations
 from dialer.compliance.profiles import DEPLOYMENT_DEFAULT, RegulatoryProfile, Regulation, profile_for, regulation_named
 from dialer.config import ConfigError, load_settings
 from dialer.models import Campaign, DialProfile
@@ -62,3 +66,68 @@ def dial_settings(regulation: Regulation, dial_profile: DialProfile | Any | None
 async def campaign_dial_settings(campaign: Campaign) -> DialSettings:
     profile = await DialProfile.get_or_none(id=campaign.dial_profile_id) if campaign.dial_profile_id else None
     return dial_settings(campaign_regulation(campaign.regulatory_profile), profile)
+
+
+def facts_of(campaign: Any, dial: DialSettings, **record: Any) -> CampaignFacts:
+    """A campaign's (or a form's) settings as the compliance rules read them; `record` adds what
+    the record says now (caller IDs, DNC freshness, the abandon rate, `now`)."""
+    mode = campaign.mode.value if isinstance(campaign.mode, Enum) else str(campaign.mode or "")
+    action = campaign.no_agent_action
+    return CampaignFacts(
+        name=campaign.name or "", regulation=dial.regulation, mode=mode, calling_windows=dial.calling_windows,
+        skip_holidays=dial.skip_holidays, ring_timeout_s=dial.ring_timeout_s, retry_intervals=dial.retry_intervals,
+        abandon_cap_pct=float(campaign.abandon_cap_pct if campaign.abandon_cap_pct is not None else 3.0),
+        abandon_window=campaign.abandon_window.value if isinstance(campaign.abandon_window, Enum)
+        else str(campaign.abandon_window or "30d"),
+        no_agent_action=action.value if isinstance(action, Enum) else str(action or "hold"),
+        abandon_message=campaign.abandon_message or "", hold_message=campaign.hold_message or "", **record)
+
+
+def _refusal(result: RuleResult) -> str:
+    return f"Refused by the {result.rule} rule: {result.detail}."
+
+
+# Where a broken rule is corrected on each form: the campaign form names its dial profile for
+# the profile's settings; the dial-profile form has the fields themselves.
+_ON_CAMPAIGN = {"calling_windows": "dial_profile", "ring_timeout_s": "dial_profile",
+                "retry_abandoned": "dial_profile", "skip_holidays": "regulatory_profile"}
+_ON_PROFILE = {"calling_windows": "form", "skip_holidays": "form"}
+
+
+async def campaign_refusals(values: Mapping[str, Any], record: Campaign | None) -> dict[str, str]:
+    """Per-field refusals for saving `values` (checked model values) onto `record` (None: new)."""
+    merged = SimpleNamespace(**{**vars(model_defaults(Campaign)), **(_fields_of(record) if record else {}),
+                                **values})
+    profile_id = merged.dial_profile_id
+    profile = await DialProfile.get_or_none(id=profile_id) if profile_id else None
+    regulation = campaign_regulation(merged.regulatory_profile)
+    errors: dict[str, str] = {}
+    for v in violations(facts_of(merged, dial_settings(regulation, profile))):
+        name = _ON_CAMPAIGN.get(v.field, v.field)
+        message = _refusal(v)
+        if name == "dial_profile" and profile is not None:
+            message = f"Dial profile {profile.name}: {message}"
+        elif name == "dial_profile":
+            name = "form"
+        errors.setdefault(name, message)
+    return errors
+
+
+async def profile_refusals(values: Mapping[str, Any], record: DialProfile | None) -> dict[str, str]:
+    """Refusals for saving a dial profile: it must keep the law of every campaign that uses it."""
+    if record is None:
+        return {}  # used by no campaign yet: checked when a campaign takes it
+    profile = SimpleNamespace(**{**_fields_of(record), **values})
+    errors: dict[str, str] = {}
+    for campaign in await Campaign.filter(dial_profile_id=record.id):
+        dial = dial_settings(campaign_regulation(campaign.regulatory_profile), profile)
+        for v in violations(facts_of(campaign, dial)):
+            if v.field in ("calling_windows", "ring_timeout_s", "retry_abandoned", "skip_holidays"):
+                errors.setdefault(_ON_PROFILE.get(v.field, v.field), f"Campaign {campaign.name}: {_refusal(v)}")
+    return errors
+
+
+def _fields_of(record: Any) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in record._meta.db_fields if hasattr(record, name)} | {
+        name: getattr(record, name) for name in record._meta.fields_map if name.endswith("_id")
+        and hasattr(record, name)}

@@ -10,7 +10,9 @@ from typing import Any, Mapping
 
 from dialer.accounts.users import Actor
 from dialer.campaigns.fields import Field, clean
+from dialer.campaigns.regulation import campaign_refusals
 from dialer.campaigns.saving import SaveError, delete_record, save_record
+from dialer.compliance.profiles import Regulation
 from dialer.models import CallAttempt, CallerIdPool, Campaign, ContactList, DialProfile, Team
 from dialer.models.enums import AbandonWindow, CampaignMode, CampaignStatus, NoAgentAction, PrivateNumbers
 
@@ -27,6 +29,11 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
                "Predictive: the pacer dials ahead of agents becoming free."),
     Field("team", "Team", "ref", section="General", help="Its supervisors may start and stop it."),
     Field("archived", "Archived (hidden from lists, never dialed)", "bool", section="General"),
+    Field("regulatory_profile", "Regulatory profile", "choice", choices=tuple(r.value for r in Regulation),
+          section="General",
+          help="The law the campaign dials under: us (FCC/TSR), uk (Ofcom), eu (EU default), none (a market "
+               "outside them: no limits enforced). Empty: the deployment's (eu unless DIALER_REGULATORY_PROFILE "
+               "says otherwise). It sets the default hours and retries and the limits a save may not cross."),
     Field("contact_lists", "Contact lists", "refs", section="Contacts and caller ID"),
     Field("dial_profile", "Dial profile", "ref", section="Contacts and caller ID",
           help="Retries, ring time, calling hours. Without one the safe defaults apply."),
@@ -110,6 +117,8 @@ async def validate_campaign(data: Mapping[str, Any], *, partial: bool = False,
     for key in ("pacer", "abandon_window", "no_agent_action", "private_numbers"):
         if values.get(key) == "":
             values.pop(key)  # keep the stored (or database default) value
+    if not errors:  # the law's limits, on the settings as they would be saved (compliance/)
+        errors.update(await campaign_refusals(values, record))
     if errors:
         raise SaveError(errors)
     return values, list_ids

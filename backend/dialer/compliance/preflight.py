@@ -119,8 +119,8 @@ def check_message(f: CampaignFacts) -> RuleResult:
     if not f.abandon_message:
         return RuleResult("message timing", Status.FAIL,
                           f"{p.label}: a person no agent takes must hear who called within "
-                          f"{p.message_within_s:.0f} s; set the abandon (identification) message",
-                          "abandon_message")
+                          f"{p.message_within_s:.0f} s; set the abandon (identification) message")
+        # No field: a draft may be saved without its sound yet; the preflight fails until it has one.
     how = ("played at answer, before the hold message and music" if f.no_agent_action == "hold"
            else "played at answer, then the call ends")
     return RuleResult("message timing", Status.PASS,

@@ -120,7 +120,9 @@ async def seed(passwords_file: Path, contacts: int = 500) -> dict[str, str]:
     campaign, created = await Campaign.get_or_create(name="Spring offer", defaults=dict(
         description="Predictive campaign over the sample list.", team=team, mode=CampaignMode.PREDICTIVE,
         dial_profile=profile, caller_id_pool=pool, deep_link_template="https://crm.example.com/customers/{external_id}",
-        card_fields=["plan", "customer_since"], abandon_message=DEMO_ABANDON_MESSAGE))
+        card_fields=["plan", "customer_since"], abandon_message=DEMO_ABANDON_MESSAGE,
+        # Simulated numbers at any hour, holidays too: explicitly outside any market's law (README, Compliance).
+        regulatory_profile="none"))
     if created:
         await campaign.contact_lists.add(contact_list)
     await _seed_billing(team, actor)
