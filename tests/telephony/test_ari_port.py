@@ -10,6 +10,7 @@ from typing import AsyncIterator
 import pytest
 
 from dialer.ari.client import AriClient
+from dialer.ari.events import parse_event
 from dialer.sim.fake_asterisk import FakeAsterisk
 from dialer.telephony.ari_port import AriPort
 from dialer.telephony.port import (
@@ -25,6 +26,8 @@ from dialer.telephony.port import (
     OriginateRefused,
     OriginateRequest,
     PortConnected,
+    RecordingFailed,
+    RecordingFinished,
     TelephonyEvent,
 )
 
@@ -135,6 +138,56 @@ async def test_customer_bridged_with_an_agent(world) -> None:
     await rec.wait_for(LegHungUp, agent)
     await port.destroy_bridge(bridge)
     await port.destroy_bridge(bridge)  # twice: tolerated
+
+
+async def _bridged(port: AriPort, rec: Recorder, customer_number: str) -> tuple[str, str, str]:
+    agent = leg()
+    await port.originate(OriginateRequest(agent, LegKind.AGENT, "Local/agent1@agents", timeout_s=10))
+    await rec.wait_for(LegAnswered, agent)
+    customer = await dial(port, customer_number)
+    await rec.wait_for(LegAnswered, customer)
+    bridge = leg()
+    await port.create_bridge(bridge)
+    await port.add_to_bridge(bridge, agent)
+    await port.add_to_bridge(bridge, customer)
+    return agent, customer, bridge
+
+
+async def test_a_stopped_bridge_recording_finishes_with_its_duration_and_file(world) -> None:
+    fake, port, rec = world
+    _, customer, bridge = await _bridged(port, rec, "5550000018")
+    await port.record_bridge(bridge, "call-1")
+    await asyncio.sleep(0.1)  # 2 simulated seconds
+    assert await port.stop_recording("call-1") is True
+    finished = await rec.wait_for(RecordingFinished)
+    assert finished.name == "call-1" and finished.duration_s is not None and 1 <= finished.duration_s <= 4
+    seconds = await port.stored_recording_seconds("call-1")
+    assert seconds is not None and abs(seconds - finished.duration_s) <= 1
+    assert await port.stop_recording("call-1") is False, "a stopped recording is gone: 404, no error"
+    assert await port.stored_recording_seconds("no-such-recording") is None
+    await port.hangup(customer)
+
+
+async def test_a_bridge_recording_with_one_silent_member_ends_by_itself(world) -> None:
+    _, port, rec = world
+    _, customer, bridge = await _bridged(port, rec, "5550000018")
+    await port.record_bridge(bridge, "call-2")
+    await port.hangup(customer)  # the agent stays alone: no frames, it ends 4 s later
+    finished = await rec.wait_for(RecordingFinished)
+    assert finished.name == "call-2"
+    assert await port.stop_recording("call-2") is False
+
+
+async def test_a_failed_recording_is_its_own_event(world) -> None:
+    _, port, rec = world
+    await port._on_recording_finished(parse_event({
+        "type": "RecordingFinished", "recording": {"name": "r", "format": "wav", "state": "failed",
+                                                   "target_uri": "bridge:b", "cause": "disk full"}}))
+    await port._on_recording_failed(parse_event({
+        "type": "RecordingFailed", "recording": {"name": "s", "format": "wav", "state": "failed",
+                                                 "target_uri": "bridge:b"}}))
+    failed = [e for e in rec.events if isinstance(e, RecordingFailed)]
+    assert [(e.name, e.cause) for e in failed] == [("r", "disk full"), ("s", "failed")]
 
 
 async def test_answering_machine_detection(world) -> None:
