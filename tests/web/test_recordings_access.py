@@ -99,6 +99,9 @@ async def test_every_play_and_download_is_recorded_and_listed(client, people, rw
     form = await form_on(client, "/recordings/access", action="/recordings/access", method="get")
     r = await form.fill(call=str(rw.support_call.id)).submit()
     assert "1 in all" in r.text and "download" in r.text
+    form = await form_on(client, "/recordings/access", action="/recordings/access", method="get")
+    r = await form.fill(phone=call.phone).submit()  # a data subject: who listened to my calls
+    assert "3 in all" in r.text and f'href="/calls/{rw.support_call.id}"' not in r.text
     menu = await client.get("/calls")
     assert 'href="/recordings/access"' in menu.text
 
@@ -142,3 +145,24 @@ async def test_a_signed_link_serves_the_file_until_it_expires(client, app, peopl
     assert (await client.get(other)).status_code == 403
     pending, _ = signer.link(rw.pending_call.id, datetime.now(timezone.utc))
     assert (await client.get(urlsplit(pending).path + "?" + urlsplit(pending).query)).status_code == 404
+
+
+async def test_retention_as_the_admin_sets_it_and_the_deletion_on_record(client, people, rw) -> None:
+    from dialer.models import Campaign
+    from dialer.recordings.retention import apply_retention
+
+    await login(client, "admin")
+    spring = rw.world.campaigns["Spring"]
+    form = await form_on(client, f"/campaigns/{spring.id}/edit", action=f"/campaigns/{spring.id}/edit")
+    assert form.value("recording_retention_days") == "90"
+    r = await form.fill(recording_retention_days="30").submit()
+    assert r.status_code in (302, 303), r.text[:500]
+    assert (await Campaign.get(id=spring.id)).recording_retention_days == 30
+
+    # The calls are of 2 March 2026; on 15 April Spring's (30 days) go, Winter's (90) stay.
+    await apply_retention(rw.store, datetime(2026, 4, 15, tzinfo=timezone.utc))
+    page = await client.get(f"/calls/{rw.sales_call.id}?tz=UTC")
+    assert players(page.text) == set() and "Recording deleted (retention: call older than 30 days)." in page.text
+    assert "Deleted 2026-04-15 00:00:00." in page.text
+    assert (await client.get(f"/calls/{rw.sales_call.id}/recording")).status_code == 404
+    assert players((await client.get(f"/calls/{rw.support_call.id}")).text) == {rw.support_call.id}

@@ -16,7 +16,9 @@ from datetime import datetime, timedelta
 
 from dialer.accounts.audit import record_audit
 from dialer.accounts.users import Actor
-from dialer.models import Recording, RecordingAccess, RecordingAction, User
+from tortoise.expressions import Subquery
+
+from dialer.models import CallAttempt, Recording, RecordingAccess, RecordingAction, User
 
 SEEK_WINDOW = timedelta(minutes=30)
 _FROM_START = re.compile(r"^\s*bytes\s*=\s*0\s*-")
@@ -53,15 +55,18 @@ async def accesses_of_call(attempt_id: int, limit: int = 200) -> list[AccessRow]
     return [AccessRow(r.at, r.username, r.attempt_id, r.action.value, r.ip) for r in rows]
 
 
-async def access_report(*, username: str = "", attempt_id: int | None = None, since: datetime | None = None,
-                        until: datetime | None = None, page: int = 1, per_page: int = 100
-                        ) -> tuple[list[AccessRow], int]:
-    """The admin's report: newest first, by person, call and period."""
+async def access_report(*, username: str = "", attempt_id: int | None = None, phone: str = "",
+                        since: datetime | None = None, until: datetime | None = None, page: int = 1,
+                        per_page: int = 100) -> tuple[list[AccessRow], int]:
+    """The admin's report: newest first, by person, call, the number called (a data subject's
+    "who listened to my calls") and period."""
     query = RecordingAccess.all()
     if username:
         query = query.filter(username=username)
     if attempt_id is not None:
         query = query.filter(attempt_id=attempt_id)
+    if phone:
+        query = query.filter(attempt_id__in=Subquery(CallAttempt.filter(phone=phone).values("id")))
     if since is not None:
         query = query.filter(at__gte=since)
     if until is not None:

@@ -7,6 +7,7 @@ signed links that `call.ended` webhooks carry (no login, until they expire).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -92,8 +93,9 @@ async def signed_link(request: Request) -> Response:
 async def access_log(request: Request) -> Response:
     """Who listened to or downloaded which call's recording (GDPR: who heard my call)."""
     tz = query_time_zone(request, default_tz(request))
-    values = {"user": query_text(request, "user", 64), "call": request.query_params.get("call", "").strip(),
-              "from": query_text(request, "from", 32), "to": query_text(request, "to", 32), "tz": tz}
+    values = {"user": query_text(request, "user", 64), "call": query_text(request, "call", 20),
+              "phone": query_text(request, "phone", 32).strip(), "from": query_text(request, "from", 32),
+              "to": query_text(request, "to", 32), "tz": tz}
     try:
         since = parse_instant(values["from"], zone(tz), "from") if values["from"] else None
         until = parse_instant(values["to"], zone(tz), "to") if values["to"] else None
@@ -101,9 +103,13 @@ async def access_log(request: Request) -> Response:
         raise ApiError(400, str(exc), field=exc.field) from None
     page = page_number(request)
     rows, total = await access_report(username=values["user"], attempt_id=query_id(request, "call"),
-                                      since=since, until=until, page=page, per_page=PER_PAGE)
-    ctx = template_context(request, values=values, total=total, page=page,
-                           pages=max(1, -(-total // PER_PAGE)),
+                                      phone=values["phone"], since=since, until=until, page=page, per_page=PER_PAGE)
+    pages = max(1, -(-total // PER_PAGE))
+    base = {k: v for k, v in values.items() if v}
+    ctx = template_context(request, values=values, total=total, page=page, pages=pages,
+                           prev_url="/recordings/access?" + urlencode({**base, "page": page - 1}) if page > 1 else None,
+                           next_url="/recordings/access?" + urlencode({**base, "page": page + 1}) if page < pages
+                           else None,
                            rows=[{"at": local_time(r.at, tz), "user": r.username, "call": r.attempt_id,
                                   "action": r.action, "ip": r.ip} for r in rows])
     return request.app.state.templates.TemplateResponse(request, "admin/recording_access.html", ctx)

@@ -163,6 +163,8 @@ async def call_page(request: Request) -> Response:
         status = await recording_status(attempt, recording_store(request))
         ctx.update(recording=status,
                    recording_next_try=local_time(status.next_try_at, tz) if status.next_try_at else "",
+                   recording_deleted_at=local_time(status.recording.deleted_at, tz)
+                   if status.recording and status.recording.deleted_at else "",
                    accesses=[{"at": local_time(a.at, tz), "user": a.username, "action": a.action, "ip": a.ip}
                              for a in await accesses_of_call(attempt.id)])
     else:
