@@ -128,3 +128,22 @@ async def test_the_loop_fetches_by_itself_and_stops(sqlite_db, asterisk, ari_rec
     finally:
         await f.stop()
     assert f._task is None
+
+
+async def test_rounds_read_recent_calls_and_new_cut_events_and_full_rounds_the_rest(
+        sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+    from dialer.models import CallEvent
+
+    f = fetcher(AriSource(ari_recordings), tmp_path, recent=timedelta(hours=6), lookback=timedelta(days=7))
+    await f.run_once(T0)  # the first round is full; nothing yet
+    for name in ("old", "cut"):
+        asterisk.files[name] = ("wav", wav(1))
+    old = await recorded_call(None, "old.wav", when=T0 - timedelta(days=2))  # finished while we were away
+    cut = await recorded_call(None, "cut.wav", duration=None, when=T0 - timedelta(days=1))
+    await CallEvent.create(at=T0, kind="recording_cut", attempt=cut)  # written after the first round
+
+    await f.run_once(T0 + timedelta(seconds=3))  # an ordinary round: new cut events, recent calls
+    assert (await Recording.get(attempt_id=cut.id)).cut
+    assert not await Recording.filter(attempt_id=old.id).exists()
+    await f.run_once(T0 + timedelta(seconds=6), full=True)  # the hourly round finds the rest
+    assert (await Recording.get(attempt_id=old.id)).state is RecordingState.STORED

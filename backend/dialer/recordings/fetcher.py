@@ -57,7 +57,8 @@ class RecordingFetcher:
     def __init__(self, source: RecordingSource, store: RecordingStore, *, engine_id: str = "",
                  poll_s: float = 3.0, batch: int = 20, base_backoff_s: float = 10.0,
                  max_backoff_s: float = 3600.0, max_tries: int = 20, missing_tries: int = 3,
-                 claim_s: float = 300.0, lookback: timedelta = timedelta(days=7),
+                 claim_s: float = 300.0, recent: timedelta = timedelta(hours=6),
+                 lookback: timedelta = timedelta(days=7),
                  periodic: Callable[[datetime], Awaitable[object]] | None = None,
                  periodic_every_s: float = 3600.0) -> None:
         self.source = source
@@ -70,7 +71,9 @@ class RecordingFetcher:
         self.max_tries = max_tries
         self.missing_tries = missing_tries  # a file the source says it lacks: fewer tries
         self.claim_s = claim_s  # a claimed fetch whose process died is tried again after this
-        self.lookback = lookback  # how far back finished calls are looked for
+        self.recent = recent  # each round: calls started this recently (a call and its recording's end)
+        self.lookback = lookback  # a full round (hourly): how far back finished calls are looked for
+        self._event_mark: int | None = None  # the last call event id a round has read
         self.periodic = periodic  # e.g. the retention job
         self.periodic_every_s = periodic_every_s
         self.figures = FetchFigures()
@@ -82,14 +85,23 @@ class RecordingFetcher:
             return Q()
         return Q(**{f"{prefix}engine_id": self.engine_id}) | Q(**{f"{prefix}engine_id": ""})
 
-    async def enlist(self, now: datetime) -> int:
-        """Create the pending rows of calls whose recording has finished; returns how many."""
+    async def enlist(self, now: datetime, *, full: bool = False) -> int:
+        """Create the pending rows of calls whose recording has finished; returns how many.
+
+        Every round looks at the calls of the last `recent` hours (by the `originated_at`
+        index) and at the "recording_cut" events written since the last round (by id); a full
+        round (the first, then hourly) looks back `lookback`, for whatever a round missed."""
+        full = full or self._event_mark is None
+        cut = await self._cut_attempts(now, full)
         have = Subquery(Recording.all().values("attempt_id"))
-        cut = Subquery(CallEvent.filter(kind=CUT_EVENT).values("attempt_id"))
-        rows = await (CallAttempt.filter(self._mine(), ~Q(recording_name=""), originated_at__gte=now - self.lookback)
-                      .filter(Q(recording_duration_s__isnull=False) | Q(id__in=cut))
-                      .exclude(id__in=have).order_by("id").limit(500)
-                      .values("id", "campaign_id", "recording_name", "recording_duration_s"))
+        since = now - (self.lookback if full else self.recent)
+        columns = ("id", "campaign_id", "recording_name", "recording_duration_s")
+        rows = await (CallAttempt.filter(self._mine(), ~Q(recording_name=""), originated_at__gte=since,
+                                         recording_duration_s__isnull=False)
+                      .exclude(id__in=have).order_by("id").limit(500).values(*columns))
+        if cut:
+            rows += await (CallAttempt.filter(self._mine(), ~Q(recording_name=""), id__in=cut)
+                           .exclude(id__in=have).exclude(id__in=[r["id"] for r in rows]).values(*columns))
         if not rows:
             return 0
         cut_ids = set(await CallEvent.filter(kind=CUT_EVENT, attempt_id__in=[r["id"] for r in rows])
@@ -99,6 +111,17 @@ class RecordingFetcher:
                        duration_s=r["recording_duration_s"], cut=r["id"] in cut_ids, next_try_at=now)
              for r in rows], ignore_conflicts=True)  # another process may have enlisted some
         return len(rows)
+
+    async def _cut_attempts(self, now: datetime, full: bool) -> list[int]:
+        """Calls with a "recording_cut" event: new ones since the last round (events by id, so a
+        round reads only what was written since), or all within `lookback` on a full round."""
+        top = await CallEvent.all().order_by("-id").limit(1).values_list("id", flat=True)
+        mark = top[0] if top else 0
+        cut = CallEvent.filter(kind=CUT_EVENT, id__lte=mark, attempt_id__isnull=False)
+        cut = cut.filter(at__gte=now - self.lookback) if full else cut.filter(id__gt=self._event_mark)
+        ids = await cut.values_list("attempt_id", flat=True)
+        self._event_mark = mark
+        return sorted(set(ids))
 
     async def _claim(self, now: datetime) -> list[Recording]:
         due = await (Recording.filter(self._mine("attempt__"), state=RecordingState.PENDING, next_try_at__lte=now)
@@ -157,10 +180,10 @@ class RecordingFetcher:
         await rec.save(update_fields=["tries", "state", "next_try_at", "error"])
         return rec
 
-    async def run_once(self, now: datetime | None = None) -> int:
+    async def run_once(self, now: datetime | None = None, *, full: bool = False) -> int:
         """Enlist finished recordings and fetch those due; returns how many were tried."""
         now = now or datetime.now(timezone.utc)
-        await self.enlist(now)
+        await self.enlist(now, full=full)
         claimed = await self._claim(now)
         for rec in claimed:  # one at a time: a big file never floods memory or the link to Asterisk
             await self.fetch(rec, now)
@@ -169,10 +192,12 @@ class RecordingFetcher:
     async def run(self) -> None:
         while True:
             try:
-                if self.periodic is not None and time.monotonic() >= self._next_periodic:
+                full = time.monotonic() >= self._next_periodic
+                if full:
                     self._next_periodic = time.monotonic() + self.periodic_every_s
-                    await self.periodic(datetime.now(timezone.utc))
-                if await self.run_once() >= self.batch:
+                    if self.periodic is not None:
+                        await self.periodic(datetime.now(timezone.utc))
+                if await self.run_once(full=full) >= self.batch:
                     continue  # more may be due at once
             except asyncio.CancelledError:
                 raise
