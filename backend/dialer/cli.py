@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "German, Polish...), comma (, with decimal points: Excel in English; the default) or tab")
     p.set_defaults(func=_cmd_stats)
 
-    p = sub.add_parser("campaign", help="list campaigns; start, pause, resume, stop or clear one",
+    p = sub.add_parser("campaign", help="list campaigns; check, start, pause, resume, stop or clear one",
                        description="Campaign control from the shell, with the same rules as the web UI and "
                        "the API. A running engine follows the change within a second.")
     csub = p.add_subparsers(dest="campaign_command", metavar="ACTION", required=True)
@@ -204,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
                          ("resume", "resume a paused campaign"), ("stop", "stop a running or paused campaign")):
         c = csub.add_parser(action, help=text)
         c.add_argument("name", help="the campaign's name")
+    c = csub.add_parser("check", help="preflight: every compliance rule with pass / fail / n/a and why",
+                        description="Check a campaign against its regulatory profile before it dials: hours, "
+                        "holidays, message timing, ring time, abandon cap and window, caller ID, DNC scrub, the "
+                        "72 h rule, limits. Exit code 1 when any rule fails.")
+    c.add_argument("name", help="the campaign's name")
+    c.add_argument("--json", action="store_true",
+                   help='print {"campaign": ..., "ok": bool, "rules": [{"rule", "status", "detail"}]}')
     c = csub.add_parser("clear", help="reset a paused or stopped campaign's contacts")
     c.add_argument("name", help="the campaign's name")
     c.add_argument("--mode", required=True, choices=["pending", "attempts"],

@@ -59,3 +59,18 @@ async def test_the_campaign_form_names_the_dial_profile_that_breaks_it(admin, wo
     r = await admin.submit(edit, edit, dial_profile=profile.id)
     assert r.status_code == 400 and "Dial profile Late: Refused by the hours rule" in r.text
     assert (await Campaign.get(id=world.campaign.id)).dial_profile_id == world.profile.id
+
+
+async def test_the_campaign_page_lists_the_compliance_check(admin, world) -> None:
+    page = await admin.get(f"/campaigns/{world.campaign.id}")
+    assert page.status_code == 200
+    assert "Compliance check: not ready to dial" in page.text and "Regulatory profile: EU default" in page.text
+    for rule in ("hours", "holidays", "message timing", "ring time", "abandon cap", "abandon window", "caller ID",
+                 "DNC scrub", "72 h rule", "limits"):
+        assert f"<td>{rule}</td>" in page.text
+    assert "no caller ID" in page.text
+    edit = f"/campaigns/{world.campaign.id}/edit"
+    r = await admin.submit(edit, edit, caller_id="+420221000100", abandon_message="acme-identification")
+    assert r.status_code == 303, r.text
+    page = await admin.get(f"/campaigns/{world.campaign.id}")
+    assert "Compliance check: ready to dial" in page.text

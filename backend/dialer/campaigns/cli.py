@@ -1,4 +1,4 @@
-"""`dialer campaign list | start | pause | resume | stop | clear`: campaign control from the shell.
+"""`dialer campaign list | check | start | pause | resume | stop | clear`: campaign control from the shell.
 
 The same rules as the web pages and the API (`campaigns.control`); a running engine follows
 the new status within a second, whichever process it runs in.
@@ -7,11 +7,13 @@ the new status within a second, whichever process it runs in.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-
+from datetime import datetime, timezone
 
 from dialer.accounts.users import Actor
 from dialer.campaigns.control import ControlError, control_campaign
+from dialer.campaigns.preflight import campaign_report
 from dialer.config import load_settings
 from dialer.db import database
 from dialer.models import Campaign, Contact
@@ -36,6 +38,8 @@ async def dispatch(args: argparse.Namespace) -> int:
         if campaign is None:
             print(f"dialer: no campaign named {args.name!r} (see `dialer campaign list`)", file=sys.stderr)
             return 2
+        if args.campaign_command == "check":
+            return await check(campaign, as_json=args.json)
         try:
             event = await control_campaign(campaign, args.campaign_command, actor=Actor.system("cli"),
                                            clear_mode=getattr(args, "mode", None))
@@ -46,3 +50,15 @@ async def dispatch(args: argparse.Namespace) -> int:
         extra = f", {event.get('contacts')} contacts reset" if event.get("contacts") is not None else ""
         print(f"{fresh.name}: {args.campaign_command} done, status {fresh.status.value}{extra}")
         return 0
+
+
+async def check(campaign: Campaign, *, as_json: bool) -> int:
+    """The preflight: each rule with pass / fail / n/a and why; 1 when any rule fails."""
+    doc = await campaign_report(campaign, datetime.now(timezone.utc))
+    if as_json:
+        print(json.dumps(doc, ensure_ascii=False))
+    else:
+        print(f"{doc['campaign']}: {'ready' if doc['ok'] else 'NOT ready'} to dial")
+        for rule in doc["rules"]:
+            print(f"  {rule['status']:<5} {rule['rule']:<15} {rule['detail']}")
+    return 0 if doc["ok"] else 1

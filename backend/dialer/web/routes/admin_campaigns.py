@@ -3,6 +3,7 @@ with start / pause / resume / stop / clear, live counters and why it is not dial
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from starlette.requests import Request
@@ -11,8 +12,11 @@ from starlette.routing import Route
 
 from dialer.campaigns.control import ClearMode, ControlError, allowed_actions, control_campaign, may_see
 from dialer.campaigns.fields import display_values
+from dialer.campaigns.preflight import campaign_report
+from dialer.campaigns.regulation import campaign_regulation
 from dialer.campaigns.settings import CAMPAIGN_FIELDS, delete_campaign, save_campaign
 from dialer.campaigns.status import campaign_status
+from dialer.compliance.profiles import profile_for
 from dialer.engine.engine import Engine
 from dialer.models import CallerIdPool, Campaign, ContactList, DialProfile, Disposition, Team, User, WebhookEndpoint
 from dialer.models.enums import Role
@@ -71,7 +75,14 @@ async def _detail(request: Request, campaign: Campaign, *, error: str = "", stat
         dispositions=await Disposition.filter(campaign_id=campaign.id),
         webhooks=await WebhookEndpoint.filter(campaign_id=campaign.id) if user.role is Role.ADMIN else [],
         clear_modes=[m.value for m in ClearMode],
+        preflight=await _preflight(campaign),
     )
+
+
+async def _preflight(campaign: Campaign) -> dict[str, Any]:
+    """The compliance check's rules, as `dialer campaign check` lists them (campaigns/preflight.py)."""
+    doc = await campaign_report(campaign, datetime.now(timezone.utc))
+    return {**doc, "profile": profile_for(campaign_regulation(campaign.regulatory_profile)).label}
 
 
 def live_reasons(request: Request, campaign: Campaign) -> tuple[NotDialingReason, ...] | None:
