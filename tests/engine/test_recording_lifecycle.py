@@ -246,3 +246,22 @@ async def test_a_recording_that_ended_while_the_dialer_was_down_gets_its_length_
     finally:
         await engine.stop()
         await client.close()
+
+
+async def test_a_recording_whose_end_was_lost_in_a_websocket_drop_gets_its_length_from_the_file(world) -> None:
+    w = world
+    agent_id = await agent_on(w, [STAYS])
+    call_id, name = await recorded_call(w, agent_id)
+    await asyncio.sleep(0.5)
+    # Down for 2.5 s of wall clock: longer than the 4 simulated seconds (1 s) the recording
+    # takes to end by itself once the customer has gone.
+    w.client.events._backoff = type(w.client.events._backoff)(initial=2.5, maximum=2.5, jitter=0.0)
+    await w.fake.drop_websockets()
+    w.fake.request_hangup(call_id + ";2")  # unheard: the customer leaves, the recording ends alone
+    await w.until(lambda: name not in w.fake.pbx.live_recordings, timeout=5)
+    assert not w.client.connected, "its RecordingFinished was lost"
+    attempt = await finished(w, STAYS)  # after the reconnect: the call ended unseen, its stop 404s
+    assert (name, False) in stops(w)
+    assert abs(attempt.recording_duration_s - wav_seconds(w, name)) <= 1
+    done = await CallEvent.get(attempt_id=attempt.id, kind="recording_finished")
+    assert done.payload["unheard"] is True

@@ -377,6 +377,7 @@ class Engine:
                 await self.agents.on_phone_gone(agent.agent_id, "phone lost while Asterisk was unreachable",
                                                 call_again=not agent.per_call)
         self.agents.recall_phones(now)
+        self.calls.recordings.reconnected()
         if first:
             await self.previous_run.sweep(event)
 

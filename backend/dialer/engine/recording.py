@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 FORMAT = "wav"
 STOP_WAIT_S = 2.0
 """How long a stopping engine waits for the RecordingFinished of the recordings it stopped."""
+FINISHED_GRACE_S = 3.0
+"""How long after a stop found the recording already ended its RecordingFinished may take to
+come; after that it was lost (a websocket drop) and the stored file tells the length."""
 
 
 def stored_name(name: str, fmt: str = FORMAT) -> str:
@@ -55,6 +58,8 @@ class LiveRecording:
     started_at: datetime | None = None
     stopping: str = ""  # why it is being stopped ("" while it runs)
     cut: str = ""  # why the recording does not hold the whole call ("" when it does)
+    fmt: str = FORMAT
+    stop_failed: bool = False  # the stop request got no answer: sent again on reconnect
 
 
 class CallRecordings:
@@ -104,10 +109,24 @@ class CallRecordings:
 
     async def _stop(self, rec: LiveRecording) -> None:
         try:
-            if not await self.s.port.stop_recording(rec.name):
-                log.debug("recording %s had already ended", rec.name)
-        except Exception as exc:  # noqa: BLE001 - Asterisk gone: its restart ends the recording
+            if await self.s.port.stop_recording(rec.name):
+                return  # RecordingFinished follows
+        except Exception as exc:  # noqa: BLE001 - Asterisk unreachable: tried again on reconnect
             log.warning("stopping recording %s failed: %s", rec.name, exc)
+            rec.stop_failed = True
+            return
+        # It had ended by itself (no audio for 4 s): its RecordingFinished came, or comes now,
+        # unless the websocket dropped meanwhile; then the stored file says how long it is.
+        await asyncio.sleep(FINISHED_GRACE_S)
+        if self.live.get(rec.name) is rec:
+            await self._settle_from_file(rec, self.s.clock(), "")
+
+    def reconnected(self) -> None:
+        """The PBX is back: stops that got no answer go again (events of the outage are lost)."""
+        for rec in list(self.live.values()):
+            if rec.stop_failed:
+                rec.stop_failed = False
+                self._spawn(self._stop(rec))
 
     async def stop_all(self, reason: str, wait_s: float = STOP_WAIT_S) -> None:
         """The engine stops: calls in progress go on in Asterisk, unrecorded from here. Their
@@ -160,30 +179,37 @@ class CallRecordings:
     def adopt(self, recording_name: str, attempt_id: int, campaign_id: int | None, call_id: str) -> LiveRecording:
         """A recording the earlier run started and never saw end: its end reaches the attempt."""
         name, _ = ari_name(recording_name)
-        rec = LiveRecording(name, attempt_id, campaign_id, call_id, cut="dialer restarted")
+        name, fmt = ari_name(recording_name)
+        rec = LiveRecording(name, attempt_id, campaign_id, call_id, cut="dialer restarted", fmt=fmt)
         self.live[name] = rec
         return rec
 
-    async def settle_adopted(self, rec: LiveRecording, fmt: str, now: datetime) -> None:
+    async def settle_adopted(self, rec: LiveRecording, now: datetime) -> None:
         """Stop an adopted recording and keep it, flagged cut; one that already ended while the
         dialer was down gets its length from the stored file, or loses its name if there is none."""
         rec.stopping = "dialer restarted"
         if await self.s.port.stop_recording(rec.name):
             self.s.writer.event(now, "recording_cut", attempt_id=rec.attempt_id, campaign_id=rec.campaign_id,
-                                channel_id=rec.call_id, name=stored_name(rec.name, fmt), reason="dialer restarted")
+                                channel_id=rec.call_id, name=stored_name(rec.name, rec.fmt),
+                                reason="dialer restarted")
             return  # RecordingFinished follows, and writes the duration
+        await self._settle_from_file(rec, now, "ended while the dialer was down")
+
+    async def _settle_from_file(self, rec: LiveRecording, now: datetime, cut: str) -> None:
+        """A recording that ended unheard: its length from the stored file, or no recording."""
         if rec.name not in self.live:
             return  # its RecordingFinished came in meanwhile
-        seconds = await self.s.port.stored_recording_seconds(rec.name, fmt)
+        seconds = await self.s.port.stored_recording_seconds(rec.name, rec.fmt)
         if self.live.pop(rec.name, None) is None:
             return
+        name = stored_name(rec.name, rec.fmt)
         if seconds is None:
             self.s.writer.attempt(rec.attempt_id, recording_name="")
             self.s.writer.event(now, "recording_failed", attempt_id=rec.attempt_id, campaign_id=rec.campaign_id,
-                                channel_id=rec.call_id, name=stored_name(rec.name, fmt),
-                                cause="not in Asterisk after a restart")
-            return
-        self.s.writer.attempt(rec.attempt_id, recording_duration_s=int(seconds))
-        self.s.writer.event(now, "recording_finished", attempt_id=rec.attempt_id, campaign_id=rec.campaign_id,
-                            channel_id=rec.call_id, name=stored_name(rec.name, fmt), duration_s=int(seconds),
-                            cut="ended while the dialer was down")
+                                channel_id=rec.call_id, name=name, cause="no such file in Asterisk")
+        else:
+            detail = {"cut": cut} if cut else {}
+            self.s.writer.attempt(rec.attempt_id, recording_duration_s=int(seconds))
+            self.s.writer.event(now, "recording_finished", attempt_id=rec.attempt_id, campaign_id=rec.campaign_id,
+                                channel_id=rec.call_id, name=name, duration_s=int(seconds), unheard=True, **detail)
+        self._finished.set()

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from dialer.engine.calls import CustomerCall
 from dialer.engine.pbx_ids import engine_tag, made_by
-from dialer.engine.recording import LiveRecording, ari_name
+from dialer.engine.recording import LiveRecording
 from dialer.engine.state import EngineState
 from dialer.models import AgentSession, CallAttempt, Contact
 from dialer.models.enums import AgentState, CallOutcome, ContactStatus, SystemDisposition
@@ -79,7 +79,7 @@ class PreviousRun:
         self.s = state
         self.calls = calls
         self.settled = Settled()
-        self._adopted: list[tuple[LiveRecording, str]] = []
+        self._adopted: list[LiveRecording] = []
         # The first connection to Asterisk can come before (or while) `settle` reads the
         # database: the sweep waits for it, or it would miss the channels settle names.
         self._settle_done = asyncio.Event()
@@ -161,14 +161,14 @@ class PreviousRun:
                       .order_by("-id").limit(ADOPT_RECORDINGS_MAX)
                       .values_list("id", "campaign_id", "channel_id", "recording_name"))
         for attempt_id, campaign_id, channel_id, recording_name in rows:
-            rec = self.calls.recordings.adopt(recording_name, attempt_id, campaign_id, channel_id or "")
-            self._adopted.append((rec, ari_name(recording_name)[1]))
+            self._adopted.append(self.calls.recordings.adopt(recording_name, attempt_id, campaign_id,
+                                                             channel_id or ""))
 
     async def _settle_recordings(self, now: datetime) -> None:
         adopted, self._adopted = self._adopted, []
-        for rec, fmt in adopted:
+        for rec in adopted:
             try:
-                await self.calls.recordings.settle_adopted(rec, fmt, now)
+                await self.calls.recordings.settle_adopted(rec, now)
             except Exception as exc:  # noqa: BLE001 - Asterisk busy: the next start tries again
                 log.info("settling recording %s left by an earlier run failed: %s", rec.name, exc)
         if adopted:
