@@ -16,6 +16,7 @@ from tortoise.functions import Count
 
 from dialer.billing.service.accounts import prepaid_stop_reason
 from dialer.campaigns.fields import valid_timezone
+from dialer.campaigns.regulation import campaign_regulation, dial_settings
 from dialer.models import AgentSession, AgentStateChange, CallAttempt, Campaign, Contact
 from dialer.models.enums import AgentState, ContactStatus
 from dialer.not_dialing import NotDialing, NotDialingReason
@@ -92,7 +93,9 @@ async def load_diagnosis_input(campaign: Campaign, now: datetime) -> DiagnosisIn
     return DiagnosisInput(
         status=campaign.status, mode=campaign.mode, archived=campaign.archived, list_count=len(list_ids),
         counts=counts, due_groups=tuple(DueGroup(zones, n) for zones, n in groups.items()), due_total=due_total,
-        next_due_at=next_due_at, calling_windows=profile.calling_windows if profile is not None else None,
+        # The hours the engine dials in: the dial profile's, else the regulatory profile's defaults.
+        next_due_at=next_due_at,
+        calling_windows=dial_settings(campaign_regulation(campaign.regulatory_profile), profile).calling_windows,
         agents=await _agents(campaign), required_skills=tuple(campaign.required_skills or ()),
     )
 
