@@ -48,7 +48,8 @@ ENDPOINT_FIELDS: tuple[Field, ...] = (
           help="application/json, or text/xml / application/soap+xml for a SOAP endpoint."),
     Field("body_template", "Body template", "textarea", max_length=20000,
           help="Empty: the event as JSON. Jinja2 with event, event_id, timestamp, campaign_id and data "
-               "(e.g. {{ data.phone }}); values are XML-escaped when the content type is XML."),
+               "(e.g. {{ data.phone }}); values are XML-escaped when the content type is XML. A recorded "
+               "call's call.ended has data.recording_url, a signed link that works for a few days."),
     Field("headers", "Extra headers (JSON object)", "json"),
     Field("secret", "Signing secret", max_length=128, help="Empty on creation: one is generated."),
     Field("timeout_s", "Timeout", "float", required=True, min=0.5, max=30, unit="s"),
