@@ -153,13 +153,16 @@ class RecordingFetcher:
         if rec.duration_s is None and stored.duration_s is not None:
             rec.duration_s = int(round(stored.duration_s))
         rec.stored_at, rec.next_try_at, rec.error = now, None, ""
+        # Recorded as stored before Asterisk's copy goes: a crash in between leaves a spare copy
+        # on Asterisk, never a row that waits for a file only we have.
+        await rec.save(update_fields=["tries", "state", "path", "format", "size_bytes", "sha256", "duration_s",
+                                      "stored_at", "next_try_at", "error"])
         try:
             await self.source.discard(name)
         except SourceError as exc:  # stored safely; only Asterisk's disk keeps a copy
             rec.error = f"Stored, but not removed from Asterisk: {exc}"[:500]
+            await rec.save(update_fields=["error"])
             log.warning("recording %s stored but not removed from the source: %s", rec.name, exc)
-        await rec.save(update_fields=["tries", "state", "path", "format", "size_bytes", "sha256", "duration_s",
-                                      "stored_at", "next_try_at", "error"])
         self.figures.stored += 1
         self.figures.bytes += stored.size_bytes
         self.figures.seconds.append(time.monotonic() - started)
