@@ -11,14 +11,17 @@ from dialer.doctor import diagnose
 from dialer.sim.fake_asterisk import FakeAsterisk
 
 
-async def test_doctor_passes_against_a_working_pbx_with_a_test_call() -> None:
+async def test_doctor_passes_against_a_working_pbx_with_a_test_call(tmp_path) -> None:
     fake = FakeAsterisk(time_scale=20.0)
     await fake.start("127.0.0.1", 0)
     try:
-        settings = Settings(ari_url=fake.base_url)
+        settings = Settings(ari_url=fake.base_url, data_dir=tmp_path)
         checks = await diagnose(settings, call="Local/5550000018@customers", timeout_s=10)
-        assert [c.name for c in checks] == ["ARI reachable", "Asterisk version", "Stasis app", "test call"]
+        assert [c.name for c in checks] == ["ARI reachable", "Asterisk version", "Stasis app", "recordings",
+                                            "test call"]
         assert all(c.ok for c in checks), [c.line() for c in checks]
+        assert checks[3].detail == f"stored in {tmp_path / 'recordings'}; 0 finished recording(s) on Asterisk " \
+            "not fetched yet"
         assert "no dialer engine is connected" in checks[2].detail
         bad = await diagnose(dataclasses.replace(settings, ari_password="wrong"))
         assert not bad[0].ok and "401" in bad[0].detail and "DIALER_ARI_PASSWORD" in bad[0].detail
@@ -62,3 +65,14 @@ async def test_a_test_call_asterisk_refuses_says_so() -> None:
 async def test_doctor_says_when_asterisk_is_unreachable() -> None:
     checks = await diagnose(Settings(ari_url="http://127.0.0.1:9/ari"))
     assert len(checks) == 1 and not checks[0].ok and "DIALER_ARI_URL" in checks[0].detail
+
+
+async def test_doctor_says_when_the_recordings_folder_cannot_be_written(tmp_path) -> None:
+    fake = FakeAsterisk(time_scale=20.0)
+    await fake.start("127.0.0.1", 0)
+    try:
+        (tmp_path / "file").write_text("not a folder")
+        checks = await diagnose(Settings(ari_url=fake.base_url, data_dir=tmp_path / "file"))
+        assert checks[-1].name == "recordings" and not checks[-1].ok and "DIALER_RECORDINGS_DIR" in checks[-1].detail
+    finally:
+        await fake.stop()

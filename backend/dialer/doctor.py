@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from dialer.ari.client import AriClient
 from dialer.ari.errors import AriConnectionError, AriHttpError
@@ -73,11 +75,28 @@ async def diagnose(settings: Settings, call: str | None = None, timeout_s: float
         checks.append(Check("Stasis app", True, f"{settings.ari_app!r} is "
                             + ("held by a running dialer engine" if engine_on else
                                "free: no dialer engine is connected now (start `dialer run`)")))
+        checks.append(await _recordings(client, settings))
         if call:
             checks.append(await _test_call(client, call, timeout_s))
     finally:
         await client.close()
     return checks
+
+
+async def _recordings(client: AriClient, settings: Settings) -> Check:
+    """Where fetched recordings go (writable?) and how many wait on Asterisk: the fetcher of a
+    running engine deletes each file it has stored, so a long list means it cannot fetch."""
+    folder = settings.recordings_path
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
+    if not (existing.is_dir() and os.access(existing, os.W_OK | os.X_OK)):
+        return Check("recordings", False, f"cannot write to {folder} ({existing} is not a writable folder); "
+                     "set DIALER_RECORDINGS_DIR or fix the folder's owner")
+    try:
+        waiting = len(await client.recordings.list_stored())
+    except AriHttpError as exc:
+        return Check("recordings", False, f"GET /recordings/stored: HTTP {exc.status} {exc.message}")
+    return Check("recordings", True, f"stored in {folder}; {waiting} finished recording(s) on Asterisk "
+                 "not fetched yet" + (" (is a dialer engine running?)" if waiting > 100 else ""))
 
 
 # Why a test call was not answered, in words, with what to look at (the cause follows).
