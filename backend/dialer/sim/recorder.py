@@ -3,9 +3,9 @@ a real WAV file (8 kHz mono 16-bit, a tone as long as the audio kept) in the spo
 
 What a real Asterisk 23 does with a bridge recording (bridge-recording-*.jsonl): the Recorder
 is not among the bridge's channels but makes it mix (`softmix`) while two real members are in
-it; it gets audio frames only while two or more members are in the bridge (the test world's
-Local legs are silent), and 4 s after the last frame it ends by itself, `state: done`, so a
-later stop is a 404. With `maxSilenceSeconds` it also ends that long after the last talking
+it; it gets audio frames while two or more members are in the bridge, or a phone (the test
+world's Local legs alone are silent), and 4 s after the last frame it ends by itself, `state:
+done`, so a later stop is a 404. With `maxSilenceSeconds` it also ends that long after the last talking
 (a member's dialplan Playback, here), the trailing silence cut from the file. `duration` is
 whole seconds of the audio kept. No audio is mixed; the tone stands for the call.
 """
@@ -158,8 +158,14 @@ def _apps_of(target: Any) -> Iterable[str]:
 
 
 def _flowing(rec: LiveRecording) -> bool:
-    """Does the recorder get frames? A bridge mixes only with two real members or more."""
-    return not _is_bridge(rec.target) or len(rec.target.channels) >= 2
+    """Does the recorder get frames? From a bridge mixing two members or more, or from a phone
+    (a single channel: PJSIP sends RTP, silence included) even alone with the recorder: so a
+    phone kept in its bridge between calls keeps a recording going (the 478 s file of issue
+    20). The test world's Local legs send nothing of their own."""
+    if not _is_bridge(rec.target):
+        return True
+    channels = rec.target.channels
+    return len(channels) >= 2 or any(ch.half == 0 for ch in channels)
 
 
 def _talking_until(pbx: Pbx, rec: LiveRecording) -> float:
