@@ -121,6 +121,7 @@ async def seed(passwords_file: Path, contacts: int = 500) -> dict[str, str]:
         description="Predictive campaign over the sample list.", team=team, mode=CampaignMode.PREDICTIVE,
         dial_profile=profile, caller_id_pool=pool, deep_link_template="https://crm.example.com/customers/{external_id}",
         card_fields=["plan", "customer_since"], abandon_message=DEMO_ABANDON_MESSAGE,
+        record_calls=True,  # every connected call is recorded: play one on its page a minute in
         # Simulated numbers at any hour, holidays too: explicitly outside any market's law (README, Compliance).
         regulatory_profile="none"))
     if created:
