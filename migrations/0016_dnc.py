@@ -3,7 +3,8 @@
 A disposition may put the number on the list (scope, expiry); each entry says how it came
 (`source`). Global numbers become unique by a partial index, so a bulk import can leave
 repeats to the database (`ON CONFLICT DO NOTHING`): NULL campaign ids never clash in the
-(phone, campaign_id) constraint. The "Do not call" disposition (code `dnc`) gets the flag.
+(phone, campaign_id) constraint. The "Do not call" disposition (code `dnc`) gets the flag. The
+lease gets an index in its own order, so checking a registry-sized list costs it nothing.
 """
 from tortoise import fields, migrations
 from tortoise.indexes import Index
@@ -20,6 +21,19 @@ class AddFieldDroppedInPlace(ops.AddField):
         if state_editor is not None:
             table = {"Disposition": "disposition", "DncEntry": "dnc_entry"}[self.model_name]
             await state_editor.client.execute_script(f'ALTER TABLE "{table}" DROP COLUMN "{self.name}"')
+
+
+async def _order_index(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    client = schema_editor.client
+    # SQLite sorts NULLs first in ascending order already, and refuses NULLS FIRST in an index.
+    nulls_first = " NULLS FIRST" if client.capabilities.dialect == "postgres" else ""
+    await client.execute_script(
+        f"CREATE INDEX idx_contact_dialable_order ON contact (contact_list_id, next_attempt_at{nulls_first}, id) "
+        "WHERE status = 'pending'")
+
+
+async def _drop_order_index(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    await schema_editor.client.execute_script("DROP INDEX idx_contact_dialable_order")
 
 
 class Migration(migrations.Migration):
@@ -68,6 +82,10 @@ class Migration(migrations.Migration):
             "CREATE UNIQUE INDEX dnc_entry_global_phone ON dnc_entry (phone) WHERE campaign_id IS NULL",
             reverse_sql="DROP INDEX dnc_entry_global_phone",
         ),
+        # The lease's order (new contacts first, then by due time) as an index over the dialable
+        # rows: a lease walks it and stops after its batch, checking the DNC index per row it
+        # takes, instead of sorting every pending contact of the list (scheduling/leasing.py).
+        ops.RunPython(_order_index, reverse_code=_drop_order_index),
         ops.RunSQL(
             "UPDATE disposition SET adds_dnc = TRUE WHERE code = 'dnc'",
             reverse_sql=ops.RunSQL.noop,

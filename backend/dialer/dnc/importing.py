@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dialer.dnc.bulk import Stamp, add_many, close_listed_contacts, last_id
+from dialer.dnc.bulk import Stamp, add_many, close_listed_contacts, last_id, refresh_statistics
 from dialer.importer import columns as c
 from dialer.importer.dialect import detect_delimiter
 from dialer.importer.limits import MAX_COLUMNS
@@ -28,6 +28,7 @@ from dialer.models.enums import DncSource
 
 BATCH = 50_000
 ERRORS_LISTED = 100_000  # bad lines kept with their reasons; beyond, only counted
+ANALYZE_AFTER = 10_000  # numbers added: enough to change the planner's view of the table
 
 
 class DncFileRefused(ValueError):
@@ -181,6 +182,8 @@ async def import_dnc_file(path: Path, *, campaign_id: int | None = None, expires
     if pending:
         result.added += await add_many(pending, stamp)
         result.numbers += len(pending)
+    if result.added >= ANALYZE_AFTER:
+        await refresh_statistics()
     if campaign_id is None and expires_at is None and result.added:
         result.contacts_closed = await close_listed_contacts(before)
     result.seconds = time.perf_counter() - started
