@@ -5,7 +5,8 @@ second of 503 pages, the websockets dropped); SIGUSR1 is `core stop gracefully` 
 refused with 500 until the last call ends, then the same). A second signal stops it at once.
 The world's distributions can come from a JSON or TOML file named by the environment
 variable DIALER_SIM_WORLD (keys of `WorldConfig.from_mapping`); DIALER_SIM_CHANNEL_RECORD names
-a file where every channel accepted and gone is appended (control.py), across restarts.
+a file where every channel accepted and gone is appended (control.py), across restarts;
+DIALER_SIM_SPOOL the directory recordings are written to (default: a temp dir).
 """
 
 from __future__ import annotations
