@@ -122,3 +122,12 @@ def test_profile_names() -> None:
     assert regulation_named("") is Regulation.EU and regulation_named("", Regulation.US) is Regulation.US
     assert regulation_named("none") is Regulation.NONE
     assert not profile_for("none").enforces and all(PROFILES[r].enforces for r in ("us", "uk", "eu"))
+
+
+def test_limits_list_what_is_enforced_and_the_per_number_limits() -> None:
+    detail = next(r.detail for r in preflight(facts("uk", daily_limit=2)) if r.rule == "limits")
+    assert "hours 08:00-21:00" in detail and "abandon cap ≤ 3 %" in detail and "72 h after an abandon" in detail
+    assert "2 per number a day" in detail
+    assert "no Sundays" in next(r.detail for r in preflight(facts("eu")) if r.rule == "limits")
+    none = next(r for r in preflight(facts("none")) if r.rule == "limits")
+    assert none.status is Status.NA and "no call-count limit per number" in none.detail

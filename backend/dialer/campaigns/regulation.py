@@ -42,6 +42,8 @@ class DialSettings:
     skip_holidays: bool
     timezone: str
     max_attempts: int
+    daily_limit: int | None = None
+    lifetime_limit: int | None = None
 
     @property
     def profile(self) -> RegulatoryProfile:
@@ -60,7 +62,9 @@ def dial_settings(regulation: Regulation, dial_profile: DialProfile | Any | None
         ring_timeout_s=float(p.ring_timeout_s if p is not None else 25),
         allow_short_ring=bool(p.allow_short_ring) if p is not None else False,
         skip_holidays=reg.skip_holidays, timezone=p.timezone if p is not None else "UTC",
-        max_attempts=p.max_attempts if p is not None else 5)
+        max_attempts=p.max_attempts if p is not None else 5,
+        daily_limit=getattr(p, "daily_limit_per_number", None),
+        lifetime_limit=getattr(p, "lifetime_limit_per_number", None))
 
 
 async def campaign_dial_settings(campaign: Campaign) -> DialSettings:
@@ -80,7 +84,8 @@ def facts_of(campaign: Any, dial: DialSettings, **record: Any) -> CampaignFacts:
         abandon_window=campaign.abandon_window.value if isinstance(campaign.abandon_window, Enum)
         else str(campaign.abandon_window or "30d"),
         no_agent_action=action.value if isinstance(action, Enum) else str(action or "hold"),
-        abandon_message=campaign.abandon_message or "", hold_message=campaign.hold_message or "", **record)
+        abandon_message=campaign.abandon_message or "", hold_message=campaign.hold_message or "",
+        daily_limit=dial.daily_limit, lifetime_limit=dial.lifetime_limit, **record)
 
 
 def _refusal(result: RuleResult) -> str:

@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 import phonenumbers
 
-from dialer.compliance.law import ABANDON_QUIET_PERIOD, MIN_RING_S
+from dialer.compliance.law import ABANDON_QUIET_PERIOD
 from dialer.compliance.profiles import RegulatoryProfile, Regulation, profile_for
 from dialer.scheduling.windows import DAYS, WeeklyWindows, WindowError
 
@@ -60,6 +60,9 @@ class CampaignFacts:
     """When the DNC list was last filled from the national registry (None: never)."""
     abandon_rate: float | None = None
     """Over the rule's window now; None when nobody was reached."""
+    daily_limit: int | None = None
+    lifetime_limit: int | None = None
+    """The dial profile's calls per number per day and ever (None: no limit)."""
     now: datetime | None = None
 
     @property
@@ -228,11 +231,23 @@ def _hours(d: timedelta) -> str:
 
 
 def check_limits(f: CampaignFacts) -> RuleResult:
+    """The profile's limits in force, and the campaign's own call-count limits per number."""
     p = f.profile
+    per_number = ", ".join(f"{n} per number {what}" for n, what in ((f.daily_limit, "a day"),
+                                                                     (f.lifetime_limit, "ever")) if n) \
+        or "no call-count limit per number"
     if not p.enforces:
-        return RuleResult("limits", Status.NA, "regulatory profile 'none': chosen for a market outside US, UK, EU")
-    return RuleResult("limits", Status.PASS, f"{p.label}: ring ≥ {MIN_RING_S:.0f} s, cap, windows and hours "
-                                             "are enforced when the campaign or its dial profile is saved")
+        return RuleResult("limits", Status.NA, f"regulatory profile 'none' (a market outside US, UK and EU): "
+                                               f"no limit enforced; {per_number}")
+    enforced = [f"hours {_hhmm(p.earliest)}-{_hhmm(p.latest)}", f"ring ≥ {p.min_ring_s:.0f} s"]
+    if p.max_abandon_cap is not None:
+        enforced.append(f"abandon cap ≤ {100 * p.max_abandon_cap:g} %")
+    if not p.sundays:
+        enforced.append("no Sundays")
+    if p.quiet_after_abandon is not None:
+        enforced.append(f"{_hours(p.quiet_after_abandon)} after an abandon")
+    return RuleResult("limits", Status.PASS, f"{p.label} limits, enforced on every save: {', '.join(enforced)}; "
+                                             f"{per_number}")
 
 
 RULES: tuple[Callable[[CampaignFacts], RuleResult], ...] = (
