@@ -36,7 +36,8 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
                "says otherwise). It sets the default hours and retries and the limits a save may not cross."),
     Field("contact_lists", "Contact lists", "refs", section="Contacts and caller ID"),
     Field("dial_profile", "Dial profile", "ref", section="Contacts and caller ID",
-          help="Retries, ring time, calling hours. Without one the safe defaults apply."),
+          help="Retries, ring time, calling hours. Without one the regulatory profile's safe defaults apply: "
+               "Monday to Saturday 08:00-21:00 in the callee's time zone, no public holidays."),
     Field("caller_id", "Fixed caller ID", "phone", max_length=32, section="Contacts and caller ID",
           help="E.164, e.g. +420221000100; used when a contact brings none."),
     Field("caller_id_pool", "Caller-ID pool", "ref", section="Contacts and caller ID"),
@@ -58,7 +59,8 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
                "almost surely find no agent; the contact is retried as unanswered. Adaptive pacer."),
     Field("no_agent_action", "Answered but no agent free", "choice",
           choices=tuple(a.value for a in NoAgentAction), modes=PRED, section="No free agent",
-          help="hold: play the message and music, wait up to the maximum; hangup: abandon at once."),
+          help="hold: the abandon message at once (within the law's 2 s), then the hold message, then music, "
+               "up to the longest wait; hangup: the abandon message, then the call ends."),
     Field("hold_message", "Message played first (sound name)", max_length=200, modes=PRED,
           section="No free agent"),
     Field("hold_music_class", "Music-on-hold class", max_length=64, modes=PRED, section="No free agent"),
