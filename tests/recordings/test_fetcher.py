@@ -19,7 +19,7 @@ def fetcher(source, tmp_path, **kw) -> RecordingFetcher:
 
 
 async def test_a_finished_recording_is_stored_checksummed_and_removed_from_asterisk(
-        sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+        db, asterisk, ari_recordings, tmp_path) -> None:
     campaign = await Campaign.create(name="Spring")
     data = wav(3.5)
     asterisk.files["d1a2b3c4d-1-abcdef12"] = ("wav", data)
@@ -45,7 +45,7 @@ async def test_a_finished_recording_is_stored_checksummed_and_removed_from_aster
     assert f.figures.stored == 1 and f.figures.bytes == len(data)
 
 
-async def test_a_failed_fetch_is_retried_with_backoff(sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+async def test_a_failed_fetch_is_retried_with_backoff(db, asterisk, ari_recordings, tmp_path) -> None:
     asterisk.files["7-x"] = ("wav", wav(1))
     asterisk.fail_file = 2
     call = await recorded_call(None, "7-x")
@@ -69,7 +69,7 @@ async def test_a_failed_fetch_is_retried_with_backoff(sqlite_db, asterisk, ari_r
     assert [backoff_s(n) for n in (1, 2, 3, 10)] == [10, 20, 40, 3600]
 
 
-async def test_a_recording_asterisk_does_not_have_is_given_up(sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+async def test_a_recording_asterisk_does_not_have_is_given_up(db, asterisk, ari_recordings, tmp_path) -> None:
     call = await recorded_call(None, "gone")
     f = fetcher(AriSource(ari_recordings), tmp_path, missing_tries=2)
     await f.run_once(T0)
@@ -80,7 +80,7 @@ async def test_a_recording_asterisk_does_not_have_is_given_up(sqlite_db, asteris
     assert rec.state is RecordingState.FAILED and rec.next_try_at is None and rec.tries == 2
 
 
-async def test_a_recording_cut_by_a_restart_is_fetched_and_flagged(sqlite_db, asterisk, ari_recordings,
+async def test_a_recording_cut_by_a_restart_is_fetched_and_flagged(db, asterisk, ari_recordings,
                                                                    tmp_path) -> None:
     asterisk.files["9-cut"] = ("wav", wav(2))
     call = await recorded_call(None, "9-cut", duration=None, cut=True)
@@ -89,7 +89,7 @@ async def test_a_recording_cut_by_a_restart_is_fetched_and_flagged(sqlite_db, as
     assert rec.state is RecordingState.STORED and rec.cut and rec.duration_s == 2  # measured from the WAV
 
 
-async def test_only_this_engines_calls_are_fetched(sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+async def test_only_this_engines_calls_are_fetched(db, asterisk, ari_recordings, tmp_path) -> None:
     asterisk.files["mine"] = ("wav", wav(1))
     mine = await recorded_call(None, "mine", engine_id="e1")
     theirs = await recorded_call(None, "theirs", engine_id="e2")  # on another Asterisk
@@ -98,7 +98,7 @@ async def test_only_this_engines_calls_are_fetched(sqlite_db, asterisk, ari_reco
     assert not await Recording.filter(attempt_id=theirs.id).exists()
 
 
-async def test_a_shared_spool_folder_stands_in_for_ari(sqlite_db, tmp_path) -> None:
+async def test_a_shared_spool_folder_stands_in_for_ari(db, tmp_path) -> None:
     spool = tmp_path / "spool"
     spool.mkdir()
     data = wav(1.5)
@@ -111,7 +111,7 @@ async def test_a_shared_spool_folder_stands_in_for_ari(sqlite_db, tmp_path) -> N
     assert not (spool / "5-spool.wav").exists()  # moved, not copied
 
 
-async def test_the_loop_fetches_by_itself_and_stops(sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+async def test_the_loop_fetches_by_itself_and_stops(db, asterisk, ari_recordings, tmp_path) -> None:
     import asyncio
     from datetime import datetime, timezone
 
@@ -131,7 +131,7 @@ async def test_the_loop_fetches_by_itself_and_stops(sqlite_db, asterisk, ari_rec
 
 
 async def test_rounds_read_recent_calls_and_new_cut_events_and_full_rounds_the_rest(
-        sqlite_db, asterisk, ari_recordings, tmp_path) -> None:
+        db, asterisk, ari_recordings, tmp_path) -> None:
     from dialer.models import CallEvent
 
     f = fetcher(AriSource(ari_recordings), tmp_path, recent=timedelta(hours=6), lookback=timedelta(days=7))

@@ -19,7 +19,7 @@ async def stored(store: RecordingStore, campaign, name: str, days_old: int, *, h
                                   path=path, format="wav", legal_hold=hold, stored_at=call.originated_at)
 
 
-async def test_retention_deletes_old_files_keeps_held_and_young_ones(sqlite_db, tmp_path) -> None:
+async def test_retention_deletes_old_files_keeps_held_and_young_ones(db, tmp_path) -> None:
     store = RecordingStore(tmp_path / "store")
     short = await Campaign.create(name="Short", recording_retention_days=30)
     default = await Campaign.create(name="Default")  # 90 days
