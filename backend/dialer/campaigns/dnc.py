@@ -17,7 +17,7 @@ from dialer.accounts.users import Actor
 from dialer.campaigns.fields import Invalid, normalise_phone
 from dialer.campaigns.saving import SaveError
 from dialer.models import Campaign, Contact, DncEntry
-from dialer.models.enums import ContactStatus
+from dialer.models.enums import ContactStatus, DncSource
 
 
 async def add_dnc(phone: str, *, actor: Actor, region: str | None = None, campaign_id: int | None = None,
@@ -39,9 +39,9 @@ async def add_dnc(phone: str, *, actor: Actor, region: str | None = None, campai
         if existing is not None:
             return existing, False
         entry = await DncEntry.create(phone=number, campaign_id=campaign_id, reason=reason,
-                                      added_by=actor.label[:64], expires_at=expires_at)
+                                      added_by=actor.label[:64], expires_at=expires_at, source=DncSource.MANUAL)
         marked = 0
-        if campaign_id is None:
+        if campaign_id is None and expires_at is None:  # barred for a while, it is dialed again after
             marked = await Contact.filter(phone=number, status=ContactStatus.PENDING).update(status=ContactStatus.DNC)
         await record_audit(actor, "dnc.add", "dnc", number,
                            {"campaign_id": campaign_id, "reason": reason, "contacts_marked": marked})

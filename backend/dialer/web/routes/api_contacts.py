@@ -164,7 +164,8 @@ async def remove_contact(request: Request) -> Response:
 
 def dnc_json(e: DncEntry) -> dict[str, Any]:
     return {"id": e.id, "phone": e.phone, "campaign_id": e.campaign_id, "reason": e.reason,
-            "added_at": iso(e.added_at), "expires_at": iso(e.expires_at)}
+            "source": e.source.value, "added_by": e.added_by, "added_at": iso(e.added_at),
+            "expires_at": iso(e.expires_at)}
 
 
 @WRITE

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialer import __version__
-from dialer.models.enums import CallDirection, CallOutcome, CampaignMode, CampaignStatus, ContactStatus
+from dialer.models.enums import CallDirection, CallOutcome, CampaignMode, CampaignStatus, ContactStatus, DncSource
 from dialer.not_dialing import NotDialing, described
 from dialer.web.routes.api_spec_agent import AGENT_PATHS, AGENT_SCHEMAS
 from dialer.web.routes.openapi_parts import (
@@ -87,7 +87,11 @@ SCHEMAS: dict[str, Any] = {
                                           description="Only this campaign; null: everywhere."),
                   "reason": text(200), "expires_at": TIME}, ("phone",)),
     "DncEntry": obj({"id": s("integer"), "phone": s("string"), "campaign_id": nullable("integer"),
-                     "reason": s("string"), "added_at": TIME, "expires_at": TIME}, ("id", "phone"), closed=False),
+                     "reason": s("string"),
+                     "source": s("string", enum=[v.value for v in DncSource],
+                                 description="How it came: manual, disposition, agent (the call form's button), "
+                                             "import (a file)."),
+                     "added_by": s("string"), "added_at": TIME, "expires_at": TIME}, ("id", "phone"), closed=False),
     "DncEntries": obj({"items": s("array", items=ref("DncEntry"))}, ("items",), closed=False),
     "DncRemoved": obj({"removed": ref("DncEntry"), "contacts_restored": s("integer")}, ("removed",), closed=False),
     "Call": obj({"id": s("integer"), "campaign_id": nullable("integer"), "contact_id": nullable("integer"),
