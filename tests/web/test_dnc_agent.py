@@ -37,7 +37,10 @@ async def test_the_button_bars_the_number_where_the_campaigns_dnc_disposition_do
                              dnc_scope=DncScope.CAMPAIGN, dnc_expires_days=30)
     ann = await _session(client, "ann")
     call_id = await _connected(client, engine, w, ann)
-    assert (await client.get("/api/v1/agent/call", headers=ann)).json()["call"]["dnc"] is None
+    view = (await client.get("/api/v1/agent/call", headers=ann)).json()["call"]
+    assert view["dnc"] is None
+    assert {d["code"]: d["adds_dnc"] for d in view["dispositions"]} == {"done": False, "later": False, "dnc": True,
+                                                                         "dnc_here": True}
 
     bob = await _token(w["bob"])
     assert (await client.post("/api/v1/agent/dnc", json={"call_id": call_id}, headers=bob)).status_code == 409

@@ -62,7 +62,7 @@ async def dispositions_for(campaign_id: int | None) -> list[dict[str, Any]]:
     rows = await Disposition.filter(Q(campaign_id=None) | Q(campaign_id=campaign_id or 0), active=True) \
         .order_by("sort_order", "name")
     return [{"id": d.id, "code": d.code, "name": d.name, "callback": d.is_callback, "private": d.is_private,
-             "final": d.is_final} for d in rows]
+             "final": d.is_final, "adds_dnc": d.adds_dnc} for d in rows]
 
 
 def _day_start() -> datetime:

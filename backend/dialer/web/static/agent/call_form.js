@@ -34,7 +34,8 @@ export function renderCall(els, view) {
   const current = els.disposition.value;
   els.disposition.replaceChildren(new Option("— choose —", ""));
   for (const d of view.dispositions || []) {
-    const option = new Option(d.name, String(d.id));
+    // Saving with it bars the number: the agent should know before choosing it.
+    const option = new Option(d.adds_dnc ? `${d.name} (no more calls to this number)` : d.name, String(d.id));
     option.dataset.callback = d.callback ? "1" : "";
     option.dataset.code = d.code;
     els.disposition.append(option);
