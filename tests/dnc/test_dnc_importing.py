@@ -71,6 +71,14 @@ async def test_a_csv_column_by_header_or_number_in_windows_1250(db: str, tmp_pat
         await import_dnc_file(path, column="Fax")
 
 
+async def test_a_header_of_unknown_names_finds_the_phone_column_by_its_values(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text("Kód,Údaj,Pozn\nA1,601 000 001,x\nA2,601 000 002,\nA3,hello,y\n", encoding="utf-8")
+    result = await import_dnc_file(path)
+    assert result.column == "Údaj" and result.added == 2
+    assert result.errors == [{"line": 4, "reason": "phone 'hello': not a phone number"}]
+
+
 async def test_utf16_and_a_campaign_scope_with_expiry(db: str, tmp_path: Path) -> None:
     campaign = await Campaign.create(name="Spring")
     path = tmp_path / "excel.txt"

@@ -5,8 +5,9 @@ Read by the contact importer's parts: its encoding guess (any common encoding; a
 guess is refused with the readings, like the contact import), its delimiter guess, its
 streaming reader (physical line numbers, malformed records reported and skipped) and its phone
 normaliser. The phone column is the one chosen (a header name or a 1-based number), else the
-header's phone column, else the only one. A first line that is not a number is the header.
-Each bad line is reported with its number and reason; good numbers go in batches (`bulk`).
+header's phone column (by its name, else by its values), else the only one. A first line that
+is not a number is the header. Each bad line is reported with its number and reason; good
+numbers go in batches (`bulk`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from dialer.dnc.bulk import Stamp, add_many, close_listed_contacts, last_id, refresh_statistics
 from dialer.importer import columns as c
@@ -81,18 +82,23 @@ def _encoding(path: Path, chosen: str) -> str:
     return detected.encoding
 
 
-def _first_record(path: Path, encoding: str, delimiter: str) -> list[str] | None:
+def _head(path: Path, encoding: str, delimiter: str, rows: int = 50) -> list[list[str]]:
+    """The first records with fields (the header, if any, first)."""
+    head: list[list[str]] = []
     with CsvSource(path, encoding, delimiter) as source:
         try:
             for _, fields, _ in source.records():
                 if fields:
-                    return fields
+                    head.append(fields)
+                    if len(head) >= rows:
+                        break
         except Unreadable as exc:
             raise DncFileRefused(str(exc), "encoding") from None
-    return None
+    return head
 
 
-def _pick_column(first: list[str], column: str, phones: PhoneNormaliser) -> tuple[int, bool, str]:
+def _pick_column(first: list[str], column: str, phones: PhoneNormaliser,
+                 samples: Sequence[Sequence[str]] = ()) -> tuple[int, bool, str]:
     """(index, the first record is a header, label) of the phone column."""
     header = not any(phones.normalise(cell) for cell in first if cell.strip())
     labels = c.column_labels(first)
@@ -113,7 +119,7 @@ def _pick_column(first: list[str], column: str, phones: PhoneNormaliser) -> tupl
     if len(first) == 1:
         return 0, header, labels[0] if header else "column 1"
     if header:
-        mapping = c.guess_mapping(labels, [], lambda value: phones.normalise(value) is not None)
+        mapping = c.guess_mapping(labels, samples, lambda value: phones.normalise(value) is not None)
         for i, label in enumerate(labels):
             if mapping.get(label) == c.PHONE:
                 return i, True, label
@@ -136,10 +142,10 @@ async def import_dnc_file(path: Path, *, campaign_id: int | None = None, expires
     with open(path, "rb") as f:
         sample = f.read(1 << 16).decode(result.encoding, errors="replace")
     delimiter = detect_delimiter(sample)
-    first = _first_record(path, result.encoding, delimiter)
-    if first is None:
+    head = _head(path, result.encoding, delimiter)
+    if not head:
         raise DncFileRefused("The file holds no numbers.")
-    index, has_header, result.column = _pick_column(first, column, phones)
+    index, has_header, result.column = _pick_column(head[0], column, phones, head[1:])
     stamp = Stamp(campaign_id, expires_at, DncSource.IMPORT, added_by, reason or f"import {path.name}"[:200])
     before = await last_id()
     pending: list[str] = []
