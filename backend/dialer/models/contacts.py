@@ -82,7 +82,7 @@ class Contact(Model):
 
 
 class DncEntry(Model):
-    """A number never to be dialed: everywhere when `campaign_id` is null, else in that campaign;
+    """A number never to be dialed: everywhere when `campaign_id` is null, else in that campaign,
     until `expires_at` when set. Global numbers are unique by a partial index (migration 0016)."""
 
     id = fields.IntField(primary_key=True)
