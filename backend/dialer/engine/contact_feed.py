@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 from dialer.compliance.hours import CallingHours, callee_of, next_call_time
 from dialer.engine.campaign_runtime import CampaignConfig
 from dialer.engine.pbx_ids import new_pbx_id
-from dialer.models import CallAttempt, CallerIdNumber, Contact
+from dialer.models import CallAttempt, CallerIdNumber, CallerIdPool, Contact
 from dialer.models.enums import CallDirection, ContactStatus
 from dialer.scheduling.caller_id import CallerIdPolicy, PoolNumber, choose_caller_id
 from dialer.scheduling.leasing import LeaseRequest, dnc_blocks, lease_contacts
@@ -66,11 +66,23 @@ def _phone_at(contact: Contact, index: int) -> str:
     return phones[index] if 0 <= index < len(phones) else contact.phone
 
 
-async def _pool(pool_id: int | None) -> tuple[PoolNumber, ...]:
+@dataclass(frozen=True)
+class _Pool:
+    numbers: tuple[PoolNumber, ...] = ()
+    prefer_local: bool = True
+    avoid_repeat: bool = True
+
+
+async def _pool(pool_id: int | None) -> _Pool:
+    """The pool's active numbers and its two switches, which the admin sets on the pool's page."""
     if pool_id is None:
-        return ()
+        return _Pool()
+    pool = await CallerIdPool.get_or_none(id=pool_id)
     rows = await CallerIdNumber.filter(pool_id=pool_id, active=True).only("number", "region")
-    return tuple(PoolNumber(r.number, r.region) for r in rows)
+    numbers = tuple(PoolNumber(r.number, r.region) for r in rows)
+    if pool is None:
+        return _Pool(numbers)
+    return _Pool(numbers, pool.prefer_local, pool.avoid_repeat)
 
 
 async def _calls_per_number(phones: list[str], since: datetime | None) -> dict[str, int]:
@@ -100,7 +112,7 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     daily = await _calls_per_number(phones, day_start) if config.daily_limit_per_number else {}
     lifetime = await _calls_per_number(phones, None) if config.lifetime_limit_per_number else {}
-    pools: dict[int | None, tuple[PoolNumber, ...]] = {}
+    pools: dict[int | None, _Pool] = {}
 
     go_back: dict[int, dict[str, Any]] = {}
     for contact, phone in zip(contacts, phones):
@@ -132,8 +144,9 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
         pool_id = contact.caller_id_pool_id or config.pool_id
         if pool_id not in pools:
             pools[pool_id] = await _pool(pool_id)
+        pool = pools[pool_id]
         policy = CallerIdPolicy(contact_caller_id=contact.caller_id, campaign_caller_id=config.caller_id,
-                                pool=pools[pool_id])
+                                pool=pool.numbers, prefer_local=pool.prefer_local, avoid_repeat=pool.avoid_repeat)
         caller_id = choose_caller_id(policy, phone, contact.last_caller_id, rng)
         result.candidates.append(Candidate(contact, phone, caller_id))
 
