@@ -13,8 +13,9 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
@@ -85,6 +86,28 @@ async def _pool(pool_id: int | None) -> _Pool:
     return _Pool(numbers, pool.prefer_local, pool.avoid_repeat)
 
 
+def _local_day(now: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The callee's today in UTC: from their last midnight to their next."""
+    today = now.astimezone(zone).date()
+    start = datetime.combine(today, time(0), tzinfo=zone)
+    end = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+async def _calls_today(phones: list[str], contacts: list[Contact],
+                       days: dict[int, tuple[datetime, datetime]]) -> dict[int, int]:
+    """Per contact: calls to its number (from any campaign) since the callee's midnight."""
+    if not days:
+        return {}
+    rows = await CallAttempt.filter(phone__in=phones, originated_at__gte=min(d[0] for d in days.values())) \
+        .values_list("phone", "originated_at")
+    counts: dict[int, int] = {}
+    for contact, phone in zip(contacts, phones):
+        start = days[contact.id][0]
+        counts[contact.id] = sum(1 for p, at in rows if p == phone and at >= start)
+    return counts
+
+
 async def _calls_per_number(phones: list[str], since: datetime | None) -> dict[str, int]:
     query = CallAttempt.filter(phone__in=phones)
     if since is not None:
@@ -109,8 +132,11 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
              if config.calling_windows else None)
     phones = [_phone_at(c, c.phone_index) for c in contacts]
     blocked = await dnc_blocks(phones, config.campaign_id, now)
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    daily = await _calls_per_number(phones, day_start) if config.daily_limit_per_number else {}
+    # The daily limit counts the callee's day, from their midnight (a US callee's "today" began
+    # 6-9 hours after UTC's): the zone of the contact, else of the number, else the campaign's.
+    zones = {c.id: contact_zones(c.timezone, phone, config.timezone) for c, phone in zip(contacts, phones)}
+    days = {cid: _local_day(now, z[0]) for cid, z in zones.items()}
+    daily = await _calls_today(phones, contacts, days) if config.daily_limit_per_number else {}
     lifetime = await _calls_per_number(phones, None) if config.lifetime_limit_per_number else {}
     pools: dict[int | None, _Pool] = {}
 
@@ -128,14 +154,13 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
                                    "last_outcome": "limit"}
             result.deferred += 1
             continue
-        if config.daily_limit_per_number and daily.get(phone, 0) >= config.daily_limit_per_number:
-            tomorrow = day_start + timedelta(days=1)
-            go_back[contact.id] = _later(tomorrow)
+        if config.daily_limit_per_number and daily.get(contact.id, 0) >= config.daily_limit_per_number:
+            go_back[contact.id] = _later(days[contact.id][1])  # the callee's next midnight
             result.deferred += 1
             continue
         if hours is not None:
             # In the callee's own time, and not on a public holiday of their country (compliance/hours.py).
-            callee = callee_of(phone, contact_zones(contact.timezone, phone, config.timezone))
+            callee = callee_of(phone, zones[contact.id])
             when = next_call_time(now, callee, hours)
             if when is None or when > now:
                 go_back[contact.id] = _later(when or now + timedelta(days=1))
