@@ -7,6 +7,7 @@ per weekday; the profile stores seconds and the JSON that `scheduling.windows` r
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from dialer.accounts.users import Actor
@@ -14,8 +15,9 @@ from dialer.campaigns.fields import Field, clean
 from dialer.campaigns.regulation import profile_refusals
 from dialer.campaigns.saving import SaveError, delete_record, save_record
 from dialer.compliance.law import MIN_RING_S as LEGAL_MIN_RING_S
-from dialer.models import Campaign, DialProfile
+from dialer.models import Campaign, Contact, DialProfile
 from dialer.models.campaigns import DEFAULT_RETRY_INTERVALS
+from dialer.models.enums import ContactStatus
 from dialer.scheduling.windows import DAYS, WeeklyWindows, WindowError
 
 # FCC and Ofcom: let a call ring at least 15 s before giving up on it.
@@ -94,7 +96,33 @@ async def save_profile(data: Mapping[str, Any], *, actor: Actor, record: DialPro
     # The law of every campaign using the profile (its regulatory profile) holds after the change.
     if errors := await profile_refusals(values, record):
         raise SaveError(errors)
-    return await save_record(DialProfile, values, actor=actor, entity="dial_profile", record=record)
+    limit_before = record.max_attempts if record is not None else None
+    saved = await save_record(DialProfile, values, actor=actor, entity="dial_profile", record=record)
+    saved.revived = 0  # type: ignore[attr-defined]
+    if limit_before is not None and saved.max_attempts > limit_before:
+        saved.revived = await revive_exhausted(saved)  # type: ignore[attr-defined]
+    return saved
+
+
+async def revive_exhausted(profile: DialProfile) -> int:
+    """A raised attempt limit gives the contacts it had exhausted their calls back ("double the
+    limit to call the rejected again"): in the lists of the campaigns using the profile, those
+    closed by the attempt limit with fewer attempts than the new one are due again at once.
+    Contacts closed by the lifetime calls-per-number limit (`last_outcome` "limit") stay so."""
+    list_ids = await Campaign.filter(dial_profile_id=profile.id).values_list("contact_lists__id", flat=True)
+    list_ids = sorted({i for i in list_ids if i is not None})
+    if not list_ids:
+        return 0
+    return await Contact.filter(contact_list_id__in=list_ids, status=ContactStatus.EXHAUSTED, lease_owner=None,
+                                attempts__lt=profile.max_attempts).exclude(last_outcome="limit").update(
+        status=ContactStatus.PENDING, next_attempt_at=datetime.now(timezone.utc))
+
+
+def revived_notice(profile: DialProfile) -> str:
+    revived = getattr(profile, "revived", 0)
+    if not revived:
+        return ""
+    return f"{revived} contact{'s' if revived != 1 else ''} can be dialed again."
 
 
 async def delete_profile(profile: DialProfile, *, actor: Actor) -> None:

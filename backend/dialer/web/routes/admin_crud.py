@@ -84,6 +84,7 @@ class Area:
     label: Callable[[Any], str] = str
     link: Callable[[Any], str] | None = None  # where a list row leads; default: its edit form
     new_defaults: dict[str, Any] = field(default_factory=dict)
+    saved_notice: Callable[[Any], str] | None = None  # what the save did beyond saving, for the flash
 
     def edit_url(self, record: Any) -> str:
         return f"{self.prefix}/{record.pk}/edit"
@@ -132,7 +133,8 @@ class Area:
             saved = await self.save(data, actor=actor_of(request), record=record)
         except SaveError as exc:
             return await self.form_page(request, record, values=data, errors=exc.errors, status=400)
-        flash(request, f"Saved {self.singular} {self.label(saved)}.")
+        more = self.saved_notice(saved) if self.saved_notice else ""
+        flash(request, f"Saved {self.singular} {self.label(saved)}.{' ' + more if more else ''}")
         return RedirectResponse(self.row_url(saved) if self.link else self.prefix, 303)
 
     async def create(self, request: Request) -> Response:

@@ -11,7 +11,8 @@ from starlette.routing import Route
 from dialer.campaigns.callerids import (POOL_FIELDS, add_numbers, delete_pool, remove_number, save_pool,
                                         set_number_active)
 from dialer.campaigns.dispositions import DISPOSITION_FIELDS, delete_disposition, save_disposition
-from dialer.campaigns.profiles import PROFILE_FIELDS, delete_profile, profile_form_values, save_profile
+from dialer.campaigns.profiles import (PROFILE_FIELDS, delete_profile, profile_form_values, revived_notice,
+                                       save_profile)
 from dialer.campaigns.saving import SaveError
 from dialer.models import CallerIdNumber, CallerIdPool, Campaign, DialProfile, Disposition
 from dialer.web.auth import ADMINS, guard
@@ -27,7 +28,7 @@ def _hours(profile: DialProfile) -> str:
 profiles = Area(
     entity="dial_profile", title="Dial profiles", singular="dial profile", prefix="/profiles", model=DialProfile,
     fields=PROFILE_FIELDS, save=save_profile, delete=delete_profile, form_values=profile_form_values,
-    label=lambda p: p.name,
+    label=lambda p: p.name, saved_notice=revived_notice,
     intro="Retries, ring time and calling hours. A campaign uses one profile; a contact may name its own.",
     columns=[Column("Name", lambda p: p.name), Column("Attempts", lambda p: p.max_attempts, True),
              Column("Ring", lambda p: f"{p.ring_timeout_s} s", True), Column("Time zone", lambda p: p.timezone),
