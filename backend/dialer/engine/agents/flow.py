@@ -23,13 +23,15 @@ from dialer.engine.calls import CallState, CustomerCall
 from dialer.engine.state import EngineState
 from dialer.dnc.entries import DncRule, add_number
 from dialer.models import Agent, AgentSession, Disposition
-from dialer.models.enums import AgentConnection, AgentState, CallOutcome, DncSource, SystemDisposition
+from dialer.models.enums import AgentConnection, AgentState, CallOutcome, DncSource, PrivateNumbers, SystemDisposition
 from dialer.scheduling.retry import AttemptResult
 from dialer.telephony.port import LegKind, OriginateRequest
 
 log = logging.getLogger(__name__)
 
 PHONE_RING_S = 30
+PRIVATE_OFF_NOTE = ("the campaign keeps no contacts for one agent (private numbers off): "
+                    "the callback goes to whoever is free at its time")
 
 
 class AgentError(Exception):
@@ -303,9 +305,18 @@ class AgentFlow:
         self.s.writer.event(now, "disposition", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             agent_id=agent_id, disposition=disposition.code, callback_at=callback_at.isoformat()
                             if callback_at else None)
+        keep_for_agent = private or disposition.is_private
+        rt = self.s.campaigns.get(call.campaign_id)
+        if keep_for_agent and disposition.is_callback and rt is not None \
+                and rt.config.private_numbers is PrivateNumbers.OFF:
+            # Kept for this agent on a campaign that neither lists nor dials kept contacts, the
+            # callback was never made: it goes to whoever is free at its time, and the record says so.
+            keep_for_agent = False
+            self.s.writer.event(now, "callback_shared", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
+                                agent_id=agent_id, reason=PRIVATE_OFF_NOTE)
         result = AttemptResult(outcome, call.cause, disposition_final=disposition.is_final,
                                callback_at=callback_at if disposition.is_callback else None,
-                               callback_private=private or disposition.is_private, agent_id=agent_id)
+                               callback_private=keep_for_agent, agent_id=agent_id)
         self.calls.reschedule_contact(call, result, now)
         self.s.webhook("disposition.saved", call, disposition=disposition.code, disposition_name=disposition.name,
                        notes=notes[:10_000], callback_at=callback_at.isoformat() if callback_at else None,

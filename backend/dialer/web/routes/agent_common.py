@@ -61,7 +61,11 @@ async def pause_reasons() -> list[dict[str, Any]]:
 async def dispositions_for(campaign_id: int | None) -> list[dict[str, Any]]:
     rows = await Disposition.filter(Q(campaign_id=None) | Q(campaign_id=campaign_id or 0), active=True) \
         .order_by("sort_order", "name")
-    return [{"id": d.id, "code": d.code, "name": d.name, "callback": d.is_callback, "private": d.is_private,
+    # Where the campaign keeps no contacts for one agent, a private callback is a shared one:
+    # the form does not offer "keep for me" (the engine converts one saved anyway).
+    campaign = await Campaign.get_or_none(id=campaign_id) if campaign_id else None
+    keeps = campaign is None or campaign.private_numbers is not PrivateNumbers.OFF
+    return [{"id": d.id, "code": d.code, "name": d.name, "callback": d.is_callback, "private": d.is_private and keeps,
              "final": d.is_final, "adds_dnc": d.adds_dnc} for d in rows]
 
 
