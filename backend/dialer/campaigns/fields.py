@@ -40,6 +40,7 @@ class Field:
     choices: tuple[str, ...] = ()  # for "choice": the allowed values
     help: str = ""
     modes: tuple[str, ...] = ()  # campaign modes where the field matters; () = every mode
+    pacers: tuple[str, ...] = ()  # predictive pacers that read the field; () = every pacer
     section: str = ""
     unit: str = ""
 

@@ -42,8 +42,11 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
           help="E.164, e.g. +420221000100; used when a contact brings none."),
     Field("caller_id_pool", "Caller-ID pool", "ref", section="Contacts and caller ID"),
     Field("pacer", "Pacer", "choice", choices=PREDICTIVE_PACERS, modes=PRED, section="Pacing"),
-    Field("calls_per_agent", "Calls per ready agent", "float", min=0.1, max=10, modes=AUTO, section="Pacing"),
-    Field("overdial_pct", "Extra overdial", "float", min=0, max=100, unit="%", modes=PRED, section="Pacing"),
+    # Only the fixed-ratio pacer reads these; the others learn their own pace.
+    Field("calls_per_agent", "Calls per ready agent", "float", min=0.1, max=10, modes=PRED, pacers=("ratio",),
+          section="Pacing"),
+    Field("overdial_pct", "Extra overdial", "float", min=0, max=100, unit="%", modes=PRED, pacers=("ratio",),
+          section="Pacing"),
     Field("abandon_cap_pct", "Abandon-rate cap", "float", min=0, max=3, unit="%", modes=PRED, section="Pacing",
           help="The law (FCC, Ofcom) allows at most 3 % of answered calls abandoned."),
     Field("abandon_window", "Abandon rate measured over", "choice",

@@ -1,5 +1,6 @@
 // Small behaviours of the admin pages (loaded on every page; no inline scripts under the CSP):
-// - a settings form with a "mode" select shows only the fields of that mode (data-modes);
+// - a settings form with a "mode" select shows only the fields of that mode (data-modes), and
+//   of the chosen pacer (data-pacers);
 // - a form with data-confirm asks before it is sent;
 // - a <time data-local> the server wrote in UTC shows in the reader's own time zone.
 
@@ -7,8 +8,13 @@ function applyMode(form) {
   const select = form.querySelector('select[name="mode"]');
   if (!select) return;
   const mode = select.value;
+  const pacer = form.querySelector('select[name="pacer"]');
   for (const field of form.querySelectorAll("[data-modes]")) {
     field.hidden = !field.dataset.modes.split(" ").includes(mode);
+  }
+  for (const field of form.querySelectorAll("[data-pacers]")) {
+    const chosen = pacer ? pacer.value || "adaptive" : "adaptive";  // empty: the default pacer
+    field.hidden = field.hidden || !field.dataset.pacers.split(" ").includes(chosen);
   }
   // A section whose every field is hidden disappears as a whole.
   for (const section of form.querySelectorAll("fieldset.section")) {
@@ -20,7 +26,7 @@ function applyMode(form) {
 for (const form of document.querySelectorAll("form[data-mode-form]")) {
   applyMode(form);
   form.addEventListener("change", (event) => {
-    if (event.target.name === "mode") applyMode(form);
+    if (event.target.name === "mode" || event.target.name === "pacer") applyMode(form);
   });
 }
 
