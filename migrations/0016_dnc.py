@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             options={'table': 'dnc_entry', 'app': 'models', 'unique_together': (('phone', 'campaign_id'),),
                      'indexes': [Index(fields=['phone'])], 'pk_attr': 'id',
                      'table_description': 'A number never to be dialed: everywhere when `campaign_id` is null, '
-                                          'else in that campaign;'},
+                                          'else in that campaign,'},
         ),
         AddFieldDroppedInPlace(
             model_name='DncEntry',
