@@ -38,6 +38,12 @@ BATCH = 32
 """Candidate calls evaluated at once (more are tried only if all of these fit)."""
 
 
+def abandons_to_spare(snapshot: Snapshot) -> float:
+    """Abandons the compliance window still allows before its rate passes the cap."""
+    learned = snapshot.learned
+    return snapshot.settings.abandon_cap * learned.live_answers_in_window - learned.abandons_in_window
+
+
 @dataclass(frozen=True)
 class AdaptiveState:
     """What the adaptive pacer has learned: a few numbers the engine can persist as JSON."""
@@ -148,14 +154,12 @@ class AdaptivePacer:
         (bench/faults.py, 9.7 %). Progressive until about 1/cap answers are in costs the first
         minute or so of a shift; later the same rule only binds when the budget is spent.
         """
-        learned = snapshot.learned
-        cap = snapshot.settings.abandon_cap
-        if cap * learned.live_answers_in_window - learned.abandons_in_window >= 1:
+        if abandons_to_spare(snapshot) >= 1:
             return calls, reason
         progressive = progressive_calls(snapshot)
         if calls <= progressive:
             return calls, reason
-        warming = cap * learned.live_answers_in_window < 1
+        warming = snapshot.settings.abandon_cap * snapshot.learned.live_answers_in_window < 1
         return progressive, Reason.WARMING_UP if warming else Reason.ABANDON_CAP
 
     def calls_to_release(self, snapshot: Snapshot, forecast: Forecast) -> tuple[int, Forecast]:
@@ -188,9 +192,7 @@ class AdaptivePacer:
         talk time than a little caution, so with less than `HEADROOM` abandons to go the risk
         falls in proportion; the learned bound itself is left alone (this is not news about it).
         """
-        learned = snapshot.learned
-        headroom = snapshot.settings.abandon_cap * learned.live_answers_in_window - learned.abandons_in_window
-        return min(max(headroom / HEADROOM, 0.05), 1.0)
+        return min(max(abandons_to_spare(snapshot) / HEADROOM, 0.05), 1.0)
 
     def target_abandon_rate(self, snapshot: Snapshot) -> float:
         """The abandon rate to aim at now, from the count of abandons left in the window's budget.

@@ -290,23 +290,23 @@ class AgentFlow:
             await add_number(call.phone, source=DncSource.DISPOSITION, added_by=agent.username,
                              campaign_id=rule.campaign_for(call.campaign_id), expires_at=rule.expiry(now),
                              reason=f"disposition {disposition.code}")
+        rt = self.s.campaigns.get(call.campaign_id)
         wrap = (now - agent.since).total_seconds() if agent.state is AgentState.WRAP_UP and agent.since else None
         fields = {"disposition_id": disposition.id, "notes": notes[:10_000], "callback_at": callback_at}
         if wrap is not None:
             fields["wrap_up_s"] = wrap
-            if rt := self.s.campaigns.get(call.campaign_id):
+            if rt is not None:
                 rt.on_wrap(wrap)
         outcome = CallOutcome.MACHINE if disposition.is_machine else (call.outcome or CallOutcome.ANSWERED)
         if disposition.is_machine:
             fields["outcome"] = CallOutcome.MACHINE
-            if rt := self.s.campaigns.get(call.campaign_id):
+            if rt is not None:
                 rt.on_machine_marked(call.answered_at or now)
         self.s.writer.attempt(call.attempt_id, **fields)
         self.s.writer.event(now, "disposition", attempt_id=call.attempt_id, campaign_id=call.campaign_id,
                             agent_id=agent_id, disposition=disposition.code, callback_at=callback_at.isoformat()
                             if callback_at else None)
         keep_for_agent = private or disposition.is_private
-        rt = self.s.campaigns.get(call.campaign_id)
         if keep_for_agent and disposition.is_callback and rt is not None \
                 and rt.config.private_numbers is PrivateNumbers.OFF:
             # Kept for this agent on a campaign that neither lists nor dials kept contacts, the
