@@ -69,7 +69,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from faults_agents import SimAgent  # noqa: E402
 from faults_count import (  # noqa: E402
-    attempts_not_dialed, contacts_lost, customer_digits, dialed_twice, leaks, read_legs,
+    attempts_not_dialed, contacts_lost, customer_digits, dialed_twice, leaks, pbx_answers, read_legs,
+    running_abandon_max,
 )
 
 from dialer.accounts.users import Actor, create_user, get_or_create_team  # noqa: E402
@@ -509,6 +510,7 @@ class Bench:
                           and a["system_disposition"] is None]
         self.report(elapsed, attempts, contacts, customer_legs, lost, twice, not_dialed, leaked_ch, leaked_br,
                     resumes, samples, rate, live, no_disposition)
+        self.report_pbx_abandons(rec, rate, live)
         resume_s = [first - start for start, first, _ in resumes if first is not None]
         return {"contacts_lost": len(lost), "dialed_twice": len(twice), "attempts_not_dialed": len(not_dialed),
                 "leaked_channels": len(leaked_ch), "leaked_bridges": len(leaked_br),
@@ -577,6 +579,23 @@ class Bench:
               f"abandon rate: final {rate:.2f} % over {live} live answers (fewer than {MIN_LIVE} sampled); "
               f"cap {ABANDON_CAP} %")
 
+
+    def report_pbx_abandons(self, rec: Any, db_rate: float, db_live: int) -> None:
+        """The abandons as the PBX saw them, beside the dialer's own count."""
+        answers = pbx_answers(rec)
+        lost = [at for at, gone in answers if gone]
+        peak, peak_at, peak_n = running_abandon_max(answers, MIN_LIVE)
+        rate = 100.0 * len(lost) / len(answers) if answers else 0.0
+        print(f"abandons as the PBX saw them: {len(lost)} of {len(answers)} person answers ({rate:.2f} %), "
+              f"max {peak:.2f} % at {rel(peak_at, self.obs.t0) if peak_at else '-'} over {peak_n}; "
+              f"the dialer's rows: {db_rate:.2f} % over {db_live}")
+        faults = sorted(self.obs.faults)
+        bins: dict[int, list[str]] = {}
+        for at in lost:
+            before = [what for t, what in faults if t <= at + 1.0 and at - t <= 20.0]
+            bins.setdefault(int((at - self.obs.t0) // 20) * 20, []).append(before[-1] if before else "-")
+        for start, whats in sorted(bins.items()):
+            print(f"    +{start}-{start + 20}s: {len(whats)}: after {', '.join(sorted(set(whats)))}")
 
     def report_abandons(self, attempts: list) -> None:
         """When the abandoned calls were answered, in 20 s bins, and which fault (if any) came

@@ -23,6 +23,9 @@ class Leg:
     name: str
     start: float
     end: float | None = None
+    answered: float | None = None
+    answered_by: str = ""
+    bridged: list[tuple[float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -48,11 +51,48 @@ def read_legs(rows: Iterable[dict[str, Any]]) -> Record:
             leg = Leg(row["id"], row.get("peer", ""), row.get("endpoint", ""), row.get("name", ""), row["t"])
             rec.legs[leg.id] = leg
             open_legs.append(leg)
+        elif kind == "answered" and row.get("id") in rec.legs:
+            rec.legs[row["id"]].answered = row["t"]
+            rec.legs[row["id"]].answered_by = row.get("by", "")
+        elif kind == "bridged" and row.get("id") in rec.legs:
+            rec.legs[row["id"]].bridged.append((row["t"], row.get("bridge", "")))
         elif kind == "gone" and row.get("id") in rec.legs:
             leg = rec.legs[row["id"]]
             if leg.end is None:
                 leg.end = row["t"]
     return rec
+
+
+def pbx_answers(rec: Record, within_s: float = 2.0) -> list[tuple[float, bool]]:
+    """(answer time, abandoned) for every customer leg a person answered, as the PBX saw it:
+    abandoned when it never entered a bridge an agent's phone was in, or entered one more than
+    `within_s` after the answer. Unlike the dialer's own rows this counts the answers it never
+    saw (a callee who answers while the dialer is down is hung up by Asterisk at once)."""
+    agent_bridges = {bridge for leg in rec.legs.values() if not customer_digits(leg.endpoint)
+                     for _, bridge in leg.bridged}
+    rows = []
+    for leg in rec.legs.values():
+        if leg.answered is None or leg.answered_by == "MACHINE" or not customer_digits(leg.endpoint):
+            continue
+        joined = min((t for t, bridge in leg.bridged if bridge in agent_bridges), default=None)
+        rows.append((leg.answered, joined is None or joined - leg.answered > within_s))
+    return sorted(rows)
+
+
+def running_abandon_max(answers: list[tuple[float, bool]], min_live: int, within_s: float = 2.0
+                        ) -> tuple[float, float | None, int]:
+    """The highest abandon rate in percent the campaign showed at any moment once `min_live`
+    person answers were in, with when and over how many: at time t, over the answers whose fate
+    was known (answered by t - within_s)."""
+    best: tuple[float, float | None, int] = (0.0, None, 0)
+    abandoned = 0
+    for n, (at, lost) in enumerate(answers, start=1):
+        abandoned += lost
+        if n >= min_live:
+            rate = 100.0 * abandoned / n
+            if rate > best[0]:
+                best = (rate, at + within_s, n)
+    return best
 
 
 def customer_digits(endpoint: str) -> str | None:

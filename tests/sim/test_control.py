@@ -31,6 +31,31 @@ async def test_record_names_accepted_originates_and_gone_channels(start_fake: St
     assert not any(r.get("id") == "cust-2" for r in rows)
 
 
+async def test_record_says_who_answered_and_which_bridge_a_channel_entered(start_fake: StartFake,
+                                                                          tmp_path: Path) -> None:
+    # The bench counts abandons from these rows, answers the dialer never saw included.
+    ari = await start_fake(time_scale=50)
+    path = tmp_path / "record.jsonl"
+    record = ari.fake.pbx.record = ChannelRecord(path)
+    await ari.connect()
+    await ari.originate("Local/5550000013@customers", "cust-1")   # a person: answers after 1 s
+    await ari.originate("Local/5550000014@customers", "cust-2")   # an answering machine
+    await ari.wait_event("cust-1", "StasisStart")
+    status, _ = await ari.call("POST", "/bridges/br-1", type="mixing")
+    assert status == 200
+    status, _ = await ari.call("POST", "/bridges/br-1/addChannel", channel="cust-1")
+    assert status == 204
+    await ari.wait_event("cust-2", "StasisStart")
+
+    rows = read_record(path)
+    record.close()
+    answered = {r["id"]: r["by"] for r in rows if r["kind"] == "answered"}
+    assert answered == {"cust-1": "", "cust-2": "MACHINE"}
+    assert [(r["id"], r["bridge"]) for r in rows if r["kind"] == "bridged"] == [("cust-1", "br-1")]
+    answered_at = next(r["t"] for r in rows if r["kind"] == "answered" and r["id"] == "cust-1")
+    assert answered_at <= next(r["t"] for r in rows if r["kind"] == "bridged")
+
+
 async def test_record_is_appended_across_processes(tmp_path: Path) -> None:
     path = tmp_path / "record.jsonl"
     for _ in range(2):

@@ -90,6 +90,8 @@ def add_channel(pbx: Pbx, bridge: Bridge, ch: Channel) -> None:
         bridge.app_refs[ch.stasis_app] += 1
     ch.bridge = bridge
     bridge.channels.append(ch)
+    if pbx.record is not None:
+        pbx.record.bridged(ch, bridge.id)
     _emit(pbx, _apps_for(bridge, ch),
           ev.bridge_channel_event("ChannelEnteredBridge", pbx.ts(), bridge, ch))
     if bridge.is_mixing:

@@ -157,6 +157,8 @@ def far_end_answered(ch: Channel) -> None:
     dial = ch.dial
     if dial is None:
         return
+    if ch.pbx.record is not None:
+        ch.pbx.record.answered(ch, ch.other.amd_kind if ch.other is not None else "")
     emit_dial(ch, "ANSWER")
     ch.cancel_timers()
     ch.dial = None

@@ -52,6 +52,15 @@ class ChannelRecord:
     def gone(self, ch: Channel) -> None:
         self._write(kind="gone", id=ch.id)
 
+    def answered(self, ch: Channel, by: str) -> None:
+        """The far end of an originated channel answered; `by` is what answered ("HUMAN",
+        "MACHINE", or "" for a callee the world gives no AMD verdict): the bench counts
+        abandons from this record, including answers the dialer never saw."""
+        self._write(kind="answered", id=ch.id, by=by)
+
+    def bridged(self, ch: Channel, bridge_id: str) -> None:
+        self._write(kind="bridged", id=ch.id, bridge=bridge_id)
+
     def close(self) -> None:
         self._file.close()
 
