@@ -64,6 +64,9 @@ class DialProfile(Model):
     timezone = fields.CharField(max_length=64, db_default="UTC")
     daily_limit_per_number = fields.IntField(null=True)
     lifetime_limit_per_number = fields.IntField(null=True)
+    # Days the company does not call, each {"date": "YYYY-MM-DD", "note": "..."}, in date order:
+    # dates in the profile's time zone (compliance/hours.py says why that zone).
+    closure_days = fields.JSONField(default=list, db_default="[]")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
