@@ -1,7 +1,9 @@
-"""Dial profiles: retries per outcome, ring time, calling hours, limits — the form and the rules.
+"""Dial profiles: retries per outcome, ring time, calling hours, limits, closure days — the form
+and the rules.
 
-The form shows retry intervals in minutes and calling hours as "09:00-12:00, 13:00-20:00"
-per weekday; the profile stores seconds and the JSON that `scheduling.windows` reads.
+The form shows retry intervals in minutes, calling hours as "09:00-12:00, 13:00-20:00" per
+weekday and closure days one a line; the profile stores seconds and the JSON that
+`scheduling.windows` and `campaigns.closure_days` read.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ import re
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+from tortoise.expressions import Q
+
 from dialer.accounts.users import Actor
+from dialer.campaigns.closure_days import ClosureDayError, closure_days_text, parse_closure_days
 from dialer.campaigns.fields import Field, clean
 from dialer.campaigns.regulation import profile_refusals
 from dialer.campaigns.saving import SaveError, delete_record, save_record
@@ -42,6 +47,10 @@ PROFILE_FIELDS: tuple[Field, ...] = (
             unit="min", section="Retry after") for o in OUTCOMES),
     *(Field(f"win_{d}", DAY_NAMES[d], max_length=200, section="Calling hours (the contact's local time)",
             help="Empty: no calls that day." if d == "sun" else "") for d in DAYS),
+    Field("closure_days", "Company closure days", "textarea", max_length=60_000, section="Closure days",
+          help="One day a line: YYYY-MM-DD and a note if you like (2026-12-31 New Year's Eve). No calls that day, "
+               "from midnight to midnight in the profile's time zone. Public holidays of the callee's country need "
+               "no line here: the campaign's regulatory profile skips them."),
 )
 
 
@@ -66,6 +75,7 @@ def profile_form_values(profile: Any) -> dict[str, Any]:
     retry = {**DEFAULT_RETRY_INTERVALS, **(profile.retry_intervals or {})}
     values.update({f"retry_{o}": retry[o] // 60 for o in OUTCOMES})
     values.update({f"win_{d}": _windows_text((profile.calling_windows or {}).get(d, [])) for d in DAYS})
+    values["closure_days"] = closure_days_text(getattr(profile, "closure_days", None))
     return values
 
 
@@ -79,6 +89,11 @@ def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
             WeeklyWindows.parse({day: windows[day]})
         except (ValueError, WindowError) as exc:
             errors[f"win_{day}"] = str(exc).replace(f"{day}: ", "") + "."
+    closure_days: list[dict[str, str]] = []
+    try:
+        closure_days = parse_closure_days(cleaned.get("closure_days", "") or "")
+    except ClosureDayError as exc:
+        errors["closure_days"] = f"{exc}."
     ring = cleaned.get("ring_timeout_s")
     if ring is not None and ring < MIN_RING_S and not cleaned.get("allow_short_ring"):
         errors["ring_timeout_s"] = (f"Under {MIN_RING_S} s is refused (FCC, Ofcom) unless you tick "
@@ -88,6 +103,7 @@ def validate_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in cleaned.items() if not k.startswith(("retry_", "win_"))}
     values["retry_intervals"] = {o: cleaned[f"retry_{o}"] * 60 for o in OUTCOMES}
     values["calling_windows"] = windows
+    values["closure_days"] = closure_days
     return values
 
 
@@ -106,14 +122,16 @@ async def save_profile(data: Mapping[str, Any], *, actor: Actor, record: DialPro
 
 async def revive_exhausted(profile: DialProfile) -> int:
     """A raised attempt limit gives the contacts it had exhausted their calls back ("double the
-    limit to call the rejected again"): in the lists of the campaigns using the profile, those
-    closed by the attempt limit with fewer attempts than the new one are due again at once.
-    Contacts closed by the lifetime calls-per-number limit (`last_outcome` "limit") stay so."""
+    limit to call the rejected again"): the contacts it governs (those naming it as their own,
+    and those of the lists of the campaigns using it that name no profile of their own) closed
+    by the attempt limit with fewer attempts than the new one are due again at once. Contacts
+    closed by the lifetime calls-per-number limit (`last_outcome` "limit") stay so."""
     list_ids = await Campaign.filter(dial_profile_id=profile.id).values_list("contact_lists__id", flat=True)
     list_ids = sorted({i for i in list_ids if i is not None})
-    if not list_ids:
-        return 0
-    return await Contact.filter(contact_list_id__in=list_ids, status=ContactStatus.EXHAUSTED, lease_owner=None,
+    governed = Q(dial_profile_id=profile.id)
+    if list_ids:
+        governed |= Q(contact_list_id__in=list_ids, dial_profile_id=None)
+    return await Contact.filter(governed, status=ContactStatus.EXHAUSTED, lease_owner=None,
                                 attempts__lt=profile.max_attempts).exclude(last_outcome="limit").update(
         status=ContactStatus.PENDING, next_attempt_at=datetime.now(timezone.utc))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from enum import Enum
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from dialer.compliance.law import (
     ABANDON_CAP,
@@ -84,6 +84,23 @@ class RegulatoryProfile:
     @property
     def enforces(self) -> bool:
         return self.regulation is not Regulation.NONE
+
+    def bound_windows(self, windows: Mapping[str, Sequence[Sequence[str]]]) -> dict[str, list[list[str]]]:
+        """Calling hours cut to what this law allows: each span clipped to earliest-latest, and no
+        Sunday where Sundays are barred. For settings no save checked against this law (a
+        contact's own dial profile, which may come with any import into any campaign): they
+        narrow what the law allows, never widen it."""
+        earliest = self.earliest.strftime("%H:%M") if self.earliest else "00:00"
+        latest = self.latest.strftime("%H:%M") if self.latest else "24:00"
+        bounded: dict[str, list[list[str]]] = {}
+        for day, spans in windows.items():
+            if day == "sun" and not self.sundays:
+                bounded[day] = []
+                continue
+            # "HH:MM" (and "24:00") compare as text in time order: zero-padded, same length.
+            cut = [[max(start, earliest), min(end, latest)] for start, end in spans]
+            bounded[day] = [span for span in cut if span[0] < span[1]]
+        return bounded
 
 
 PROFILES: dict[Regulation, RegulatoryProfile] = {

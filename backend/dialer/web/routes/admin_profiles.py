@@ -25,14 +25,20 @@ def _hours(profile: DialProfile) -> str:
     return f"{len(days)} days a week"
 
 
+def _closure_days(profile: DialProfile) -> str:
+    days = len(profile.closure_days or [])
+    return f"{days} day{'s' if days != 1 else ''}" if days else "—"
+
+
 profiles = Area(
     entity="dial_profile", title="Dial profiles", singular="dial profile", prefix="/profiles", model=DialProfile,
     fields=PROFILE_FIELDS, save=save_profile, delete=delete_profile, form_values=profile_form_values,
     label=lambda p: p.name, saved_notice=revived_notice,
-    intro="Retries, ring time and calling hours. A campaign uses one profile; a contact may name its own.",
+    intro="Retries, ring time, calling hours and closure days. A campaign uses one profile; a contact may name "
+          "its own, which then governs its calls within the campaign's regulatory profile.",
     columns=[Column("Name", lambda p: p.name), Column("Attempts", lambda p: p.max_attempts, True),
              Column("Ring", lambda p: f"{p.ring_timeout_s} s", True), Column("Time zone", lambda p: p.timezone),
-             Column("Calling", _hours)],
+             Column("Calling", _hours), Column("Closure days", _closure_days)],
 )
 
 
