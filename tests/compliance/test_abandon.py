@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 from dialer.compliance.abandon import (
+    CapStanding,
     ComplianceWindow,
     WindowCounts,
     abandon_rate,
     adjusted_abandoned,
+    cap_standing,
     is_late,
     over_cap,
     rule_abandon_rate,
@@ -61,3 +63,13 @@ def test_thirty_days() -> None:
     window.add(T0, live=10, abandons=1)
     assert window.rule_counts(T0 + timedelta(days=29)) == (10.0, 1.0)
     assert window.rule_counts(T0 + timedelta(days=30, hours=1)) == (0.0, 0.0)
+
+
+def test_where_a_rate_stands_against_the_cap() -> None:
+    # The law says "at most 3 %": 3 % itself is near the cap, not over it; red from 80 % of it.
+    assert cap_standing(0.031, 0.03) is CapStanding.OVER
+    assert cap_standing(0.03, 0.03) is CapStanding.NEAR and cap_standing(0.024, 0.03) is CapStanding.NEAR
+    assert cap_standing(0.0239, 0.03) is CapStanding.UNDER and cap_standing(0.0, 0.03) is CapStanding.UNDER
+    # Nobody reached (no rate), or no cap (a campaign outside the law): nothing to say.
+    assert cap_standing(float("nan"), 0.03) is None and cap_standing(None, 0.03) is None
+    assert cap_standing(0.05, None) is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from enum import Enum
 from typing import Any, TypeVar
 
 import numpy as np
@@ -86,6 +87,29 @@ def rule_counts(counts: WindowCounts, *, ofcom: bool) -> tuple[float, float]:
 def over_cap(live: float, abandons: float, cap: float) -> bool:
     """True when the abandons already exceed the cap's share of the live answers."""
     return live > 0 and abandons / live > cap
+
+
+NEAR_CAP_SHARE = 0.8
+"""A rate at this share of its cap or more is shown as near the cap: a supervisor sees red before
+the cap is reached, while the pacer still has room to slow down."""
+
+
+class CapStanding(str, Enum):
+    """Where a window's abandon rate stands against the campaign's cap (the wallboard, the report)."""
+
+    UNDER = "under"
+    NEAR = "near"
+    OVER = "over"
+
+
+def cap_standing(rate: float | None, cap: float | None) -> CapStanding | None:
+    """Over when the rate exceeds the cap (the law says "at most"), near from NEAR_CAP_SHARE of
+    it; None when there is no rate (nobody reached) or no cap (a campaign outside the law)."""
+    if rate is None or cap is None or cap <= 0 or np.isnan(rate):
+        return None
+    if rate > cap:
+        return CapStanding.OVER
+    return CapStanding.NEAR if rate >= NEAR_CAP_SHARE * cap else CapStanding.UNDER
 
 
 class ComplianceWindow:

@@ -95,10 +95,14 @@ def _closed(day: date, callee: Callee, hours: CallingHours) -> bool:
                                                                           callee.subdivision) is not None)
 
 
+def closed_on(now: datetime, callee: Callee, hours: CallingHours) -> bool:
+    """A public holiday (when the hours skip them) or a closed day in any of the callee's zones."""
+    return any(_closed(now.astimezone(z).date(), callee, hours) for z in callee.zones)
+
+
 def may_call(now: datetime, callee: Callee, hours: CallingHours) -> bool:
     """Inside the window in every zone of the callee, and no holiday or closed day there."""
-    return is_callable(now, callee.zones, hours.windows) and not any(
-        _closed(now.astimezone(z).date(), callee, hours) for z in callee.zones)
+    return is_callable(now, callee.zones, hours.windows) and not closed_on(now, callee, hours)
 
 
 def next_call_time(now: datetime, callee: Callee, hours: CallingHours,

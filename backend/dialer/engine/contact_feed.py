@@ -5,7 +5,8 @@ window in their own time zone, under the daily and lifetime limits per number (a
 campaigns), not on the DNC list (checked again here, so a number added while the campaign
 runs is never dialed) — choose the phone and caller ID, and write the attempt rows before
 anything is dialed: after a crash the record says what was dialed, and nothing is dialed
-twice. Contacts that may not be called now go back with the time they may be.
+twice. Contacts that may not be called now go back with the time they may be; those a rule of
+the law kept (hours, holidays, DNC) are recorded as such, one event each (`compliance/skips.py`).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from dialer.compliance.hours import CallingHours, callee_of, next_call_time
+from dialer.compliance.skips import RuleSkip, dnc_skip, hours_skip
 from dialer.engine.campaign_runtime import CampaignConfig
 from dialer.engine.pbx_ids import new_pbx_id
-from dialer.models import CallAttempt, CallerIdNumber, CallerIdPool, Contact
+from dialer.models import CallAttempt, CallerIdNumber, CallerIdPool, CallEvent, Contact
 from dialer.models.enums import CallDirection, ContactStatus
 from dialer.scheduling.caller_id import CallerIdPolicy, PoolNumber, choose_caller_id
-from dialer.scheduling.leasing import LeaseRequest, dnc_blocks, lease_contacts
+from dialer.scheduling.leasing import LeaseRequest, dnc_bars, lease_contacts
 from dialer.scheduling.windows import WeeklyWindows
 from dialer.scheduling.zones import contact_zones
 
@@ -60,6 +62,7 @@ class FeedResult:
     deferred: int = 0  # outside calling hours / limits: back with a due time
     dnc: int = 0
     leased: int = 0
+    skipped: Counter[RuleSkip] = field(default_factory=Counter)  # by the rule that kept them
 
 
 def _phone_at(contact: Contact, index: int) -> str:
@@ -131,7 +134,7 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
     hours = (CallingHours(WeeklyWindows.parse(config.calling_windows), skip_holidays=config.skip_holidays)
              if config.calling_windows else None)
     phones = [_phone_at(c, c.phone_index) for c in contacts]
-    blocked = await dnc_blocks(phones, config.campaign_id, now)
+    blocked = await dnc_bars(phones, config.campaign_id, now)
     # The daily limit counts the callee's day, from their midnight (a US callee's "today" began
     # 6-9 hours after UTC's): the zone of the contact, else of the number, else the campaign's.
     zones = {c.id: contact_zones(c.timezone, phone, config.timezone) for c, phone in zip(contacts, phones)}
@@ -141,13 +144,21 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
     pools: dict[int | None, _Pool] = {}
 
     go_back: dict[int, dict[str, Any]] = {}
+    skips: list[CallEvent] = []
+
+    def skip(rule: RuleSkip, contact: Contact, phone: str, until: datetime | None = None) -> None:
+        result.skipped[rule] += 1
+        skips.append(CallEvent(at=now, kind=rule.value, campaign_id=config.campaign_id, payload={
+            "contact_id": contact.id, "phone": phone} | ({"until": until.isoformat()} if until else {})))
+
     for contact, phone in zip(contacts, phones):
         if phone in blocked:
             # Closed only when barred for good everywhere; barred in this campaign or until a date,
             # it goes back as it was (the lease passes it over while the bar holds).
-            go_back[contact.id] = {"status": ContactStatus.DNC if blocked[phone] else ContactStatus.PENDING,
+            go_back[contact.id] = {"status": ContactStatus.DNC if blocked[phone].forever else ContactStatus.PENDING,
                                    "lease_owner": None, "lease_expires_at": None}
             result.dnc += 1
+            skip(dnc_skip(blocked[phone].everywhere), contact, phone)
             continue
         if config.lifetime_limit_per_number and lifetime.get(phone, 0) >= config.lifetime_limit_per_number:
             go_back[contact.id] = {"status": ContactStatus.EXHAUSTED, "lease_owner": None, "lease_expires_at": None,
@@ -165,6 +176,8 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
             if when is None or when > now:
                 go_back[contact.id] = _later(when or now + timedelta(days=1))
                 result.deferred += 1
+                # Once per contact and closed spell: it is not leased again before `when`.
+                skip(hours_skip(now, callee, hours), contact, phone, when)
                 continue
         pool_id = contact.caller_id_pool_id or config.pool_id
         if pool_id not in pools:
@@ -178,6 +191,9 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
     async with in_transaction():
         for contact_id, fields in go_back.items():
             await Contact.filter(id=contact_id).update(**fields)
+        # In the same transaction as the contacts put back: a skip is on record exactly when it happened.
+        if skips:
+            await CallEvent.bulk_create(skips)
     return result
 
 

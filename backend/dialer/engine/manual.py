@@ -14,6 +14,7 @@ import logging
 import re
 from typing import Any
 
+from dialer.compliance.skips import dnc_skip
 from dialer.engine.agents import AgentEvent, AgentStateError, LiveAgent
 from dialer.engine.agents.flow import AgentError, AgentFlow
 from dialer.engine.calls import CustomerCall
@@ -21,7 +22,7 @@ from dialer.engine.card import build_card
 from dialer.engine.state import EngineState
 from dialer.models import CallAttempt, Campaign, Contact
 from dialer.models.enums import AgentState, CallDirection
-from dialer.scheduling.leasing import dnc_numbers
+from dialer.scheduling.leasing import dnc_bars
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,12 @@ class ManualDialer:
         contact = await self._private_contact(agent_id, contact_id) if contact_id else None
         phone = clean_number(contact.phone if contact else number)
         campaign_id = await self._campaign_of(contact) if contact else None
-        if phone in await dnc_numbers([phone], campaign_id, self.s.clock()):
+        bars = await dnc_bars([phone], campaign_id, self.s.clock())
+        if phone in bars:
+            # A DNC hit like the campaign's (compliance/skips.py), counted for the contact's campaign.
+            self.s.writer.event(self.s.clock(), dnc_skip(bars[phone].everywhere).value, campaign_id=campaign_id,
+                                agent_id=agent_id, contact_id=contact.id if contact else None, phone=phone,
+                                manual=True)
             raise AgentError("That number is on the do-not-call list.")
         was_paused = agent.reason if agent.state is AgentState.PAUSED else None
         if not agent.phone_up:

@@ -170,11 +170,27 @@ async def dnc_numbers(phones: Sequence[str], campaign_id: int | None, now: datet
     return set(await dnc_blocks(phones, campaign_id, now, connection))
 
 
+@dataclass(frozen=True)
+class DncBar:
+    """How a number is barred now for a campaign."""
+
+    everywhere: bool
+    """By an entry for every campaign (with or without an end), not only this campaign's."""
+    forever: bool
+    """For good and everywhere (a global entry without expiry): its contacts may be closed as `dnc`."""
+
+
 async def dnc_blocks(phones: Sequence[str], campaign_id: int | None, now: datetime,
                      connection: str = "default") -> dict[str, bool]:
     """The numbers of these on the DNC list now for this campaign, each with whether the bar is
     for good and everywhere (a global entry without expiry): only such a number's contact may
     be closed as `dnc`; one barred in this campaign or for a while stays dialable elsewhere or later."""
+    return {phone: bar.forever for phone, bar in (await dnc_bars(phones, campaign_id, now, connection)).items()}
+
+
+async def dnc_bars(phones: Sequence[str], campaign_id: int | None, now: datetime,
+                   connection: str = "default") -> dict[str, DncBar]:
+    """The numbers of these on the DNC list now for this campaign, with how each is barred."""
     if not phones:
         return {}
     conn = connections.get(connection)
@@ -184,8 +200,10 @@ async def dnc_blocks(phones: Sequence[str], campaign_id: int | None, now: dateti
     sql = (f"SELECT phone, campaign_id, expires_at FROM dnc_entry WHERE phone {in_phones} "
            f"AND (campaign_id IS NULL OR campaign_id = {p.add(campaign_id)}) "
            f"AND (expires_at IS NULL OR expires_at > {p.add(_ts(conn, now))})")
-    blocks: dict[str, bool] = {}
+    bars: dict[str, DncBar] = {}
     for r in await conn.execute_query_dict(sql, p.values):
-        forever = r["campaign_id"] is None and r["expires_at"] is None
-        blocks[r["phone"]] = blocks.get(r["phone"], False) or forever
-    return blocks
+        everywhere = r["campaign_id"] is None
+        before = bars.get(r["phone"], DncBar(False, False))
+        bars[r["phone"]] = DncBar(before.everywhere or everywhere,
+                                  before.forever or (everywhere and r["expires_at"] is None))
+    return bars
