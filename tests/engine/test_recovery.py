@@ -92,6 +92,10 @@ async def test_asterisk_restart_mid_call_closes_the_record_and_agents_come_back(
     attempt = await CallAttempt.get(channel_id=in_call)
     assert attempt.ended_at is not None and attempt.outcome is CallOutcome.ANSWERED
     assert "unreachable" in attempt.hangup_cause_text
+    # Its talk time says when Asterisk went, not how long people talk: the pacer keeps none of
+    # it (a restart that cut 30 calls made it expect agents free too soon). The answer counts.
+    counters = w.engine.s.campaigns[campaign.id].counters
+    assert list(counters.talk) == [] and list(counters.recent) == [True]
     agent = w.engine.s.agents[agent_id]
     # The phone leg died with Asterisk: the engine calls it again by itself (no agent action).
     await w.until(lambda: agent.phone_up, timeout=10)

@@ -232,6 +232,25 @@ async def test_a_stopping_asterisk_refuses_originates_and_says_why(world) -> Non
     await asyncio.wait_for(stopping, 10)
 
 
+async def test_calls_asterisk_hangs_up_as_it_shuts_down_are_marked_cut(world) -> None:
+    # shutdown-rest-errors.jsonl: `core stop now` soft-hangs every channel up with flag 4 first;
+    # the destroy that follows says a plain 16, as a finished call would.
+    fake, port, rec = world
+    talking = await dial(port, "5550000018")
+    await rec.wait_for(LegAnswered, talking)
+    ringing = await dial(port, "5550000002")
+    await rec.wait_for(LegRinging, ringing)
+    finished = await dial(port, "5550000013")                  # answers and hangs up by itself
+    await rec.wait_for(LegHungUp, finished)
+    await fake.stop_now()
+    cut = await rec.wait_for(LegHungUp, talking)
+    gone = await rec.wait_for(LegFailed, ringing)
+    assert isinstance(cut, LegHungUp) and cut.by_shutdown
+    assert isinstance(gone, LegFailed) and gone.by_shutdown
+    ended = await rec.wait_for(LegHungUp, finished)
+    assert isinstance(ended, LegHungUp) and not ended.by_shutdown
+
+
 async def test_an_originate_that_gets_no_answer_is_refused_and_its_leg_hung_up(world, monkeypatch) -> None:
     # The request may have reached Asterisk: the leg must not ring somebody counted as not called.
     from dialer.ari.errors import AriTimeout

@@ -134,6 +134,9 @@ class CallFlow:
             return
         call.outcome = call.outcome or _FAIL_OUTCOME[event.reason]
         _take_cause(call, event.cause, event.cause_text)
+        if event.by_shutdown:
+            call.cut = True
+            call.cause_text = "Asterisk shut down while it rang"
         self._end(call, event.at, CallEvent.FAILED)
 
     def on_failed_locally(self, call: CustomerCall, at: datetime) -> None:
@@ -145,6 +148,9 @@ class CallFlow:
         if call is None:
             return
         _take_cause(call, event.cause, event.cause_text)
+        if event.by_shutdown:
+            call.cut = True
+            call.cause_text = "Asterisk shut down during the call"
         if call.state is CallState.BRIDGED:
             call.outcome = CallOutcome.ANSWERED
         elif call.outcome is None:
@@ -518,7 +524,9 @@ class CallFlow:
         outcome = call.outcome or CallOutcome.FAILED
         person = call.answered_at is not None and outcome is not CallOutcome.MACHINE
         if rt is not None and dialed:
-            rt.on_attempt_finished(call, answered_by_person=person)
+            # A call cut while it rang says nothing of whether people answer: not learned from.
+            if not call.cut or call.answered_at is not None:
+                rt.on_attempt_finished(call, answered_by_person=person)
             if person and previous in (CallState.WAITING, CallState.RELEASING) and not call.abandon_counted:
                 # Hung up before an agent came, within the 2 s; or answered as we hung up.
                 call.abandon_counted = True
@@ -532,7 +540,7 @@ class CallFlow:
         talk = call.talk_s()
         if talk is not None:
             fields["talk_s"] = talk
-            if rt is not None:
+            if rt is not None and not call.cut:
                 rt.on_talk(talk)
         if dialed and call.answered_at is not None:  # priced off the event path (billing meter)
             self.s.billing.call_ended(call.attempt_id, call.phone, call.answered_at, at,

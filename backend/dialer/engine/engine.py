@@ -369,6 +369,7 @@ class Engine:
             call.outcome = call.outcome or (CallOutcome.ANSWERED if call.state is CallState.BRIDGED
                                             else CallOutcome.ABANDONED if call.answered_at else CallOutcome.FAILED)
             call.cause, call.cause_text = 0, "ended while Asterisk was unreachable"
+            call.cut = True
             self.calls.on_failed_locally(call, now)
         for agent in list(self.s.agents.values()):
             if agent.leg_id and agent.leg_id not in event.live_legs:

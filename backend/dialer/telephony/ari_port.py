@@ -14,7 +14,7 @@ import io
 import logging
 import re
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -30,6 +30,7 @@ from dialer.ari.errors import (
 )
 from dialer.ari.events import (
     ChannelDestroyed,
+    ChannelHangupRequest,
     ChannelStateChange,
     Dial,
     Event,
@@ -69,6 +70,10 @@ _DIALSTATUS_CAUSE = {"BUSY": (FailReason.BUSY, 17, "User busy"),
                      "CHANUNAVAIL": (FailReason.FAILED, 20, "Subscriber absent")}
 
 
+SOFTHANGUP_SHUTDOWN = 4
+"""Asterisk's soft-hangup flag for "the system is shutting down" (ChannelHangupRequest.cause with soft)."""
+
+
 @dataclass
 class _Leg:
     ringing: bool = False
@@ -76,6 +81,7 @@ class _Leg:
     cancelled: bool = False
     dialstatus: str = ""
     ended: bool = False
+    shutdown: bool = False  # Asterisk itself hung it up as it shut down
 
 
 class AriPort:
@@ -92,6 +98,7 @@ class AriPort:
         client.on("ChannelStateChange", self._on_state_change)
         client.on("Dial", self._on_dial)
         client.on("ChannelDestroyed", self._on_channel_destroyed)
+        client.on("ChannelHangupRequest", self._on_hangup_request)
         client.on("PlaybackFinished", self._on_playback_finished)
         client.on("RecordingFinished", self._on_recording_finished)
         client.on("RecordingFailed", self._on_recording_failed)
@@ -271,6 +278,16 @@ class AriPort:
         elif event.dialstatus:
             leg.dialstatus = event.dialstatus
 
+    async def _on_hangup_request(self, event: Event) -> None:
+        """`core stop now` soft-hangs every channel up with flag 4 (AST_SOFTHANGUP_SHUTDOWN) before
+        destroying it with a plain 16: the only sign that the call was cut, not finished."""
+        assert isinstance(event, ChannelHangupRequest) and event.channel is not None
+        if not (event.soft and event.cause == SOFTHANGUP_SHUTDOWN):
+            return
+        leg = self._legs.get(self._split(event.channel.id)[0])
+        if leg is not None:
+            leg.shutdown = True
+
     async def _on_channel_destroyed(self, event: Event) -> None:
         assert isinstance(event, ChannelDestroyed) and event.channel is not None
         leg_id, half2 = self._split(event.channel.id)
@@ -281,9 +298,10 @@ class AriPort:
         del self._legs[leg_id]
         at = self._at(event)
         if leg.answered:
-            await self._emit(LegHungUp(leg_id, at, event.cause, event.cause_txt))
+            await self._emit(LegHungUp(leg_id, at, event.cause, event.cause_txt, by_shutdown=leg.shutdown))
             return
-        await self._emit(self._failure(leg_id, leg, event.cause, event.cause_txt, at))
+        failure = self._failure(leg_id, leg, event.cause, event.cause_txt, at)
+        await self._emit(replace(failure, by_shutdown=True) if leg.shutdown else failure)
 
     @staticmethod
     def _failure(leg_id: str, leg: _Leg, cause: int, cause_txt: str, at: datetime) -> LegFailed:

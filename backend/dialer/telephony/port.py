@@ -72,6 +72,8 @@ class LegFailed:
     reason: FailReason
     cause: int
     cause_text: str = ""
+    by_shutdown: bool = False
+    """Asterisk hung it up as it shut down: it might have answered."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class LegHungUp:
     at: datetime
     cause: int
     cause_text: str = ""
+    by_shutdown: bool = False
+    """Asterisk hung it up as it shut down: the call was cut, not finished."""
 
 
 @dataclass(frozen=True)

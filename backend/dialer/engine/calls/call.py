@@ -50,6 +50,9 @@ class CustomerCall:
     disposed_at: datetime | None = None  # the agent saved the disposition during the call
     message_started: bool = False  # hold music or message started: stopped before the bridge
     recording_name: str = ""
+    # Ended by a fault, not by a person (Asterisk shut down or was unreachable): its talk time
+    # says when the fault came, not how long people talk, so the pacer does not learn from it.
+    cut: bool = False
 
     def move(self, event: CallEvent) -> CallState:
         """The machine's next state for `event`, taken; returns the state before it."""
