@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from dialer.compliance.hours import CallingHours, callee_of
+from dialer.compliance.hours import CallingHours, ClosureDays, callee_of
 from dialer.compliance.profiles import Regulation, profile_for
 from dialer.compliance.skips import RuleSkip, dnc_skip, hours_skip
 from dialer.scheduling.windows import WeeklyWindows
@@ -28,7 +28,7 @@ def test_a_holiday_is_the_holidays_even_outside_the_window() -> None:
     # Holidays not skipped (the `none` profile): the same Christmas Eve is just outside hours at 03:00.
     assert hours_skip(local(2026, 12, 24, 3), CZ, CallingHours(HOURS.windows)) is RuleSkip.OUTSIDE_HOURS
     # A company closure day counts with the holidays.
-    closed = CallingHours(HOURS.windows, closed_days=frozenset({date(2026, 12, 2)}))
+    closed = CallingHours(HOURS.windows, closures=(ClosureDays({date(2026, 12, 2): ""}, PRAGUE),))
     assert hours_skip(local(2026, 12, 2, 12), CZ, closed) is RuleSkip.HOLIDAY
 
 

@@ -1,20 +1,28 @@
 """Which law a campaign dials under, and the settings it dials with once its regulatory profile's
-safe defaults fill what its dial profile leaves out. The shell around `dialer.compliance`: it
-reads the deployment's setting and the campaign's records; the rules stay pure there.
+safe defaults fill what its dial profile leaves out; and the settings of a contact that names
+its own dial profile, bounded by the same law. The shell around `dialer.compliance`: it reads the
+deployment's setting and the records; the rules stay pure there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
+from functools import cached_property
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
 
+from dialer.campaigns.closure_days import closure_dates
 from dialer.campaigns.saving import model_defaults
+from dialer.compliance.hours import CallingHours, ClosureDays
+from dialer.compliance.law import MIN_RING_S
 from dialer.compliance.preflight import CampaignFacts, RuleResult, violations
 from dialer.compliance.profiles import DEPLOYMENT_DEFAULT, RegulatoryProfile, Regulation, profile_for, regulation_named
 from dialer.config import ConfigError, load_settings
 from dialer.models import Campaign, DialProfile
+from dialer.scheduling.windows import WeeklyWindows, WindowError
+from dialer.scheduling.zones import zone_named
 
 
 def deployment_regulation() -> Regulation:
@@ -44,10 +52,34 @@ class DialSettings:
     max_attempts: int
     daily_limit: int | None = None
     lifetime_limit: int | None = None
+    closures: tuple[ClosureDays, ...] = ()
+    """Company closure days: the dial profile's own; for a contact's own profile, the campaign's too."""
+    profile_id: int | None = None
+    """The dial profile these come from (None: the regulatory defaults)."""
 
     @property
     def profile(self) -> RegulatoryProfile:
         return profile_for(self.regulation)
+
+    @cached_property
+    def hours(self) -> CallingHours:
+        """The calling-hours rule these settings dial by (WindowError when the hours are malformed)."""
+        return CallingHours(WeeklyWindows.parse(self.calling_windows), self.skip_holidays, self.closures)
+
+    @property
+    def legal_ring_timeout_s(self) -> float:
+        """The ring time an originate gets: at least the law's 15 s (FCC / Ofcom), shorter only
+        outside their law and where an admin allowed it."""
+        if self.profile.min_ring_s is not None or not self.allow_short_ring:
+            return max(self.ring_timeout_s, MIN_RING_S)
+        return self.ring_timeout_s
+
+
+def _closures_of(p: DialProfile | Any | None) -> tuple[ClosureDays, ...]:
+    days = closure_dates(getattr(p, "closure_days", None)) if p is not None else {}
+    if not days:
+        return ()
+    return (ClosureDays(days, zone_named(getattr(p, "timezone", "")) or ZoneInfo("UTC")),)
 
 
 def dial_settings(regulation: Regulation, dial_profile: DialProfile | Any | None) -> DialSettings:
@@ -64,12 +96,48 @@ def dial_settings(regulation: Regulation, dial_profile: DialProfile | Any | None
         skip_holidays=reg.skip_holidays, timezone=p.timezone if p is not None else "UTC",
         max_attempts=p.max_attempts if p is not None else 5,
         daily_limit=getattr(p, "daily_limit_per_number", None),
-        lifetime_limit=getattr(p, "lifetime_limit_per_number", None))
+        lifetime_limit=getattr(p, "lifetime_limit_per_number", None),
+        closures=_closures_of(p), profile_id=getattr(p, "id", None))
 
 
 async def campaign_dial_settings(campaign: Campaign) -> DialSettings:
     profile = await DialProfile.get_or_none(id=campaign.dial_profile_id) if campaign.dial_profile_id else None
     return dial_settings(campaign_regulation(campaign.regulatory_profile), profile)
+
+
+def contact_dial_settings(campaign: DialSettings, own: DialProfile | Any) -> DialSettings:
+    """What a contact that names its own dial profile is dialed by in a campaign: that profile's
+    retries, attempt limit, ring time, calls per number, hours and closure days, within the
+    campaign's law. No save checked the profile against that law (it comes with any import into
+    any campaign), so its hours are cut to what the law allows here, its ring time is held to
+    the law's minimum, and the 72 h after an abandon holds anyway (`scheduling.retry`). The
+    campaign's closure days are added to its own: on a day the campaign's company is closed its
+    agents are off, whoever the contact."""
+    dial = dial_settings(campaign.regulation, own)
+    try:
+        WeeklyWindows.parse(dial.calling_windows)
+        windows = dial.profile.bound_windows(dial.calling_windows)
+    except WindowError:  # hours stored malformed (not through the form): the law's safe ones
+        windows = dict(dial.profile.calling_windows)
+    return replace(dial, calling_windows=windows, closures=dial.closures + campaign.closures)
+
+
+async def contact_profiles_settings(campaign: DialSettings, profile_ids: Iterable[int | None]
+                                    ) -> dict[int, DialSettings]:
+    """The settings of the contacts' own dial profiles among `profile_ids`, read afresh (an
+    admin may have edited one since): one query by primary key for the few profiles a batch
+    names. The campaign's own profile, and no profile, are the campaign's settings."""
+    ids = sorted({i for i in profile_ids if i is not None and i != campaign.profile_id})
+    if not ids:
+        return {}
+    return {p.id: contact_dial_settings(campaign, p) for p in await DialProfile.filter(id__in=ids)}
+
+
+def settings_for(campaign: DialSettings, own: Mapping[int, DialSettings], profile_id: int | None) -> DialSettings:
+    """The settings one contact is dialed by: its own profile's when it names one, else the campaign's."""
+    if profile_id is None or profile_id == campaign.profile_id:
+        return campaign
+    return own.get(profile_id, campaign)
 
 
 def facts_of(campaign: Any, dial: DialSettings, **record: Any) -> CampaignFacts:

@@ -167,6 +167,7 @@ class CallFlow:
                             contact_id=prepared.contact_id, phone=prepared.phone, phone_index=prepared.phone_index,
                             caller_id=prepared.caller_id, attempt_no=prepared.attempt_no,
                             phone_count=prepared.phone_count, max_attempts=prepared.max_attempts,
+                            dial_profile_id=prepared.dial_profile_id,
                             contact=prepared.card, originated_at=now, reserved_agent_id=reserved_agent_id)
         self.s.calls[call.call_id] = call
         if reserved_agent_id is not None:
@@ -610,8 +611,10 @@ class CallFlow:
 
     def reschedule_contact(self, call: CustomerCall, result: AttemptResult, now: datetime) -> None:
         rt = self.s.campaigns.get(call.campaign_id)
-        intervals = rt.config.retry_intervals if rt else {}
-        max_attempts = rt.config.max_attempts if rt else 5
+        # The contact's own dial profile's retries and attempt limit when it names one, else the campaign's.
+        dial = rt.config.dial_for(call.dial_profile_id) if rt else None
+        intervals = dial.retry_intervals if dial else {}
+        max_attempts = dial.max_attempts if dial else 5
         limit = max(max_attempts, call.max_attempts or 0)
         decision = reschedule(result, ContactState(call.attempt_no, limit, call.phone_index, call.phone_count),
                               intervals, now)

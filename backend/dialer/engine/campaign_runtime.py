@@ -14,11 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Mapping
 
-from dialer.campaigns.regulation import campaign_regulation, dial_settings
+from dialer.campaigns.regulation import (
+    DialSettings,
+    campaign_regulation,
+    contact_profiles_settings,
+    dial_settings,
+    settings_for,
+)
 from dialer.engine.agents import LiveAgent
 from dialer.engine.calls import CallState, CustomerCall
 from dialer.compliance.abandon import ComplianceWindow
-from dialer.compliance.law import FCC_WINDOW, MIN_RING_S, OFCOM_WINDOW
+from dialer.compliance.law import FCC_WINDOW, OFCOM_WINDOW
 from dialer.models import Campaign
 from dialer.models.enums import AbandonWindow, AgentState, CampaignMode, NoAgentAction, PrivateNumbers
 from dialer.not_dialing import NotDialing, NotDialingReason
@@ -65,10 +71,33 @@ class CampaignConfig:
     amd_enabled: bool
     wrap_up_s: float
     auto_end_wrap_up: bool
+    dial: DialSettings
+    """The campaign's dial settings whole (its dial profile's, or the law's defaults)."""
     private_numbers: PrivateNumbers = PrivateNumbers.OFF
     redial_agent_phones: bool = False  # an agent's phone that drops is called again by itself
     skip_holidays: bool = False  # the callee's public holidays are no calling days (regulatory profile)
     identify_first: bool = False  # on hold, the identification (abandon) message first: within 2 s
+    own_dials: dict[int, DialSettings] = field(default_factory=dict)
+    """Contacts' own dial profiles met so far, as last read (`take_contact_profiles`)."""
+
+    def dial_for(self, profile_id: int | None) -> DialSettings:
+        """What a contact is dialed by: its own dial profile's when it names one (bounded by the
+        campaign's law), else the campaign's. Its calls' ring time, retries and attempt limit
+        are taken from here when they are dialed and rescheduled."""
+        return settings_for(self.dial, self.own_dials, profile_id)
+
+    def ring_timeout_for(self, profile_id: int | None) -> float:
+        """How long a contact's call rings: its own dial profile's ring time (held to the law's
+        minimum) when it names one, else the campaign's."""
+        return self.dial_for(profile_id).legal_ring_timeout_s
+
+    async def take_contact_profiles(self, profile_ids: Iterable[int | None]) -> None:
+        """Read the dial profiles these contacts name, afresh: before their lease is checked."""
+        wanted = set(profile_ids)
+        found = await contact_profiles_settings(self.dial, wanted)
+        for gone in wanted - set(found):  # deleted since (its contacts fell back to the campaign's)
+            self.own_dials.pop(gone, None)  # type: ignore[arg-type]
+        self.own_dials.update(found)
 
     @classmethod
     async def load(cls, campaign: Campaign) -> "CampaignConfig":
@@ -76,9 +105,7 @@ class CampaignConfig:
         profile = campaign.dial_profile
         # No dial profile, or one without hours: the regulatory profile's safe hours and retries.
         dial = dial_settings(campaign_regulation(campaign.regulatory_profile), profile)
-        ring = dial.ring_timeout_s
-        if dial.profile.min_ring_s is not None or not dial.allow_short_ring:
-            ring = max(ring, MIN_RING_S)  # FCC / Ofcom: at least 15 s; shorter only outside their law
+        ring = dial.legal_ring_timeout_s
         calls_per_agent = campaign.calls_per_agent or 1.0
         if campaign.overdial_pct:
             calls_per_agent = 1.0 + campaign.overdial_pct / 100.0
@@ -93,8 +120,7 @@ class CampaignConfig:
             calling_windows=dict(dial.calling_windows),
             timezone=dial.timezone,
             skip_holidays=dial.skip_holidays, identify_first=dial.profile.message_within_s is not None,
-            daily_limit_per_number=profile.daily_limit_per_number if profile else None,
-            lifetime_limit_per_number=profile.lifetime_limit_per_number if profile else None,
+            daily_limit_per_number=dial.daily_limit, lifetime_limit_per_number=dial.lifetime_limit, dial=dial,
             caller_id=campaign.caller_id, pool_id=campaign.caller_id_pool_id,
             settings=CampaignSettings(
                 abandon_cap=campaign.abandon_cap_pct / 100.0, max_lines=campaign.max_lines,

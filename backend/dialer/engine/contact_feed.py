@@ -7,6 +7,14 @@ runs is never dialed) — choose the phone and caller ID, and write the attempt 
 anything is dialed: after a crash the record says what was dialed, and nothing is dialed
 twice. Contacts that may not be called now go back with the time they may be; those a rule of
 the law kept (hours, holidays, DNC) are recorded as such, one event each (`compliance/skips.py`).
+
+A contact that names its own dial profile is checked by that profile's hours, closure days and
+limits (within the campaign's law, `campaigns/regulation.py`), the others by the campaign's.
+The lease stays one indexed statement that knows no hours: a contact it hands out that may not
+be called now goes back with its next opening as its due time, which takes it off the lease's
+index walk until then. Only what holds for a whole day whoever the callee is (a closure day)
+is left to the lease: a campaign closed today leases nothing, and the contacts of an own
+profile closed today are passed over by the statement itself.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from zoneinfo import ZoneInfo
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
-from dialer.compliance.hours import CallingHours, callee_of, next_call_time
+from dialer.compliance.hours import callee_of, closure_on, next_call_time
 from dialer.compliance.skips import RuleSkip, dnc_skip, hours_skip
 from dialer.engine.campaign_runtime import CampaignConfig
 from dialer.engine.pbx_ids import new_pbx_id
@@ -29,7 +37,6 @@ from dialer.models import CallAttempt, CallerIdNumber, CallerIdPool, CallEvent, 
 from dialer.models.enums import CallDirection, ContactStatus
 from dialer.scheduling.caller_id import CallerIdPolicy, PoolNumber, choose_caller_id
 from dialer.scheduling.leasing import LeaseRequest, dnc_bars, lease_contacts
-from dialer.scheduling.windows import WeeklyWindows
 from dialer.scheduling.zones import contact_zones
 
 
@@ -45,6 +52,7 @@ class PreparedCall:
     card: dict[str, Any]
     phone_count: int = 1
     max_attempts: int | None = None
+    dial_profile_id: int | None = None  # the contact's own, whose ring time, retries and limit it gets
 
 
 @dataclass(frozen=True)
@@ -119,28 +127,40 @@ async def _calls_per_number(phones: list[str], since: datetime | None) -> dict[s
     return {r["phone"]: r["n"] for r in rows}
 
 
+async def _closed_profiles(config: CampaignConfig, now: datetime) -> tuple[int, ...]:
+    """The contacts' own dial profiles met so far that are on a closure day now, read afresh
+    (an admin may have taken the day off the profile since)."""
+    known = [pid for pid, dial in config.own_dials.items() if closure_on(now, dial.hours) is not None]
+    if not known:
+        return ()
+    await config.take_contact_profiles(known)
+    return tuple(pid for pid in known if closure_on(now, config.dial_for(pid).hours) is not None)
+
+
 async def select_contacts(config: CampaignConfig, owner: str, want: int, now: datetime,
                           rng: random.Random, owner_agent_id: int | None = None) -> FeedResult:
     """Lease and check contacts; what may not be called now goes back with its due time."""
     result = FeedResult()
-    if want <= 0 or not config.list_ids:
+    if want <= 0 or not config.list_ids or closure_on(now, config.dial.hours) is not None:
+        # The campaign's company is closed today: its agents are off, whoever the contact (the
+        # campaign page says so, `campaigns/status.py`).
         return result
     ids = await lease_contacts(LeaseRequest(config.list_ids, owner, want, now, timedelta(minutes=2),
-                                            config.campaign_id, owner_agent_id))
+                                            config.campaign_id, owner_agent_id, await _closed_profiles(config, now)))
     result.leased = len(ids)
     if not ids:
         return result
     contacts = await Contact.filter(id__in=ids).order_by("id")
-    hours = (CallingHours(WeeklyWindows.parse(config.calling_windows), skip_holidays=config.skip_holidays)
-             if config.calling_windows else None)
+    await config.take_contact_profiles(c.dial_profile_id for c in contacts)
+    dials = {c.id: config.dial_for(c.dial_profile_id) for c in contacts}
     phones = [_phone_at(c, c.phone_index) for c in contacts]
     blocked = await dnc_bars(phones, config.campaign_id, now)
     # The daily limit counts the callee's day, from their midnight (a US callee's "today" began
-    # 6-9 hours after UTC's): the zone of the contact, else of the number, else the campaign's.
-    zones = {c.id: contact_zones(c.timezone, phone, config.timezone) for c, phone in zip(contacts, phones)}
+    # 6-9 hours after UTC's): the zone of the contact, else of the number, else its dial profile's.
+    zones = {c.id: contact_zones(c.timezone, phone, dials[c.id].timezone) for c, phone in zip(contacts, phones)}
     days = {cid: _local_day(now, z[0]) for cid, z in zones.items()}
-    daily = await _calls_today(phones, contacts, days) if config.daily_limit_per_number else {}
-    lifetime = await _calls_per_number(phones, None) if config.lifetime_limit_per_number else {}
+    daily = await _calls_today(phones, contacts, days) if any(d.daily_limit for d in dials.values()) else {}
+    lifetime = await _calls_per_number(phones, None) if any(d.lifetime_limit for d in dials.values()) else {}
     pools: dict[int | None, _Pool] = {}
 
     go_back: dict[int, dict[str, Any]] = {}
@@ -152,6 +172,7 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
             "contact_id": contact.id, "phone": phone} | ({"until": until.isoformat()} if until else {})))
 
     for contact, phone in zip(contacts, phones):
+        dial = dials[contact.id]
         if phone in blocked:
             # Closed only when barred for good everywhere; barred in this campaign or until a date,
             # it goes back as it was (the lease passes it over while the bar holds).
@@ -160,25 +181,26 @@ async def select_contacts(config: CampaignConfig, owner: str, want: int, now: da
             result.dnc += 1
             skip(dnc_skip(blocked[phone].everywhere), contact, phone)
             continue
-        if config.lifetime_limit_per_number and lifetime.get(phone, 0) >= config.lifetime_limit_per_number:
+        if dial.lifetime_limit and lifetime.get(phone, 0) >= dial.lifetime_limit:
             go_back[contact.id] = {"status": ContactStatus.EXHAUSTED, "lease_owner": None, "lease_expires_at": None,
                                    "last_outcome": "limit"}
             result.deferred += 1
             continue
-        if config.daily_limit_per_number and daily.get(contact.id, 0) >= config.daily_limit_per_number:
+        if dial.daily_limit and daily.get(contact.id, 0) >= dial.daily_limit:
             go_back[contact.id] = _later(days[contact.id][1])  # the callee's next midnight
             result.deferred += 1
             continue
-        if hours is not None:
-            # In the callee's own time, and not on a public holiday of their country (compliance/hours.py).
-            callee = callee_of(phone, zones[contact.id])
-            when = next_call_time(now, callee, hours)
-            if when is None or when > now:
-                go_back[contact.id] = _later(when or now + timedelta(days=1))
-                result.deferred += 1
-                # Once per contact and closed spell: it is not leased again before `when`.
-                skip(hours_skip(now, callee, hours), contact, phone, when)
-                continue
+        # In the callee's own time, not on a public holiday of their country (and region where
+        # known) nor on a closure day of the company (compliance/hours.py).
+        hours = dial.hours
+        callee = callee_of(phone, zones[contact.id])
+        when = next_call_time(now, callee, hours)
+        if when is None or when > now:
+            go_back[contact.id] = _later(when or now + timedelta(days=1))
+            result.deferred += 1
+            # Once per contact and closed spell: it is not leased again before `when`.
+            skip(hours_skip(now, callee, hours), contact, phone, when)
+            continue
         pool_id = contact.caller_id_pool_id or config.pool_id
         if pool_id not in pools:
             pools[pool_id] = await _pool(pool_id)
@@ -214,7 +236,8 @@ async def start_attempts(config: CampaignConfig, owner: str, candidates: list[Ca
                                                        last_caller_id=caller_id)
             calls.append(PreparedCall(leg_id, attempt.id, contact.id, phone, contact.phone_index, caller_id,
                                       attempt_no, card_data(contact, config, attempt_no, phone),
-                                      1 + len(contact.alt_phones or []), contact.max_attempts))
+                                      1 + len(contact.alt_phones or []), contact.max_attempts,
+                                      contact.dial_profile_id))
     return calls
 
 

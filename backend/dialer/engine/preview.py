@@ -152,7 +152,7 @@ class PreviewFlow:
                                            leg_ids=[offer.call_id] if offer.call_id else None)
         call = self.calls.track(prepared, rt.campaign_id, now, reserved_agent_id=agent_id, preview=True)
         agent.call_id = call.call_id
-        refusal = await self.calls.originate(call, rt.config.ring_timeout_s)
+        refusal = await self.calls.originate(call, rt.config.ring_timeout_for(call.dial_profile_id))
         if refusal is not None:
             raise AgentError(f"The call could not be placed: {refusal}")
         return call.call_id

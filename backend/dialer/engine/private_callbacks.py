@@ -60,7 +60,7 @@ class PrivateCallbacks:
             self.s.publish({"type": "call.offered", "agent_id": agent_id, "campaign_id": rt.campaign_id,
                             "card": call.contact, "private_callback": True, "dialing": True},
                            f"agent:{agent_id}")
-            await self.calls.originate(call, rt.config.ring_timeout_s)
+            await self.calls.originate(call, rt.config.ring_timeout_for(call.dial_profile_id))
         except Exception:
             log.exception("private callback for agent %s failed", agent_id)
         finally:

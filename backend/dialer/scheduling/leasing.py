@@ -27,6 +27,9 @@ class LeaseRequest:
     lease_for: timedelta = timedelta(minutes=2)
     campaign_id: int | None = None  # for campaign-scoped DNC entries
     owner_agent_id: int | None = None  # lease only this agent's private callbacks
+    closed_profiles: tuple[int, ...] = ()
+    """Contacts' own dial profiles on a closure day now: their contacts are passed over in the
+    lease itself, not leased and put back one by one all day (engine/contact_feed.py)."""
 
 
 def _is_postgres(conn: BaseDBAsyncClient) -> bool:
@@ -75,6 +78,12 @@ def _lease_sql(conn: BaseDBAsyncClient, req: LeaseRequest, callbacks: bool, limi
         agent_clause = "c.owner_agent_id IS NULL"
     else:
         agent_clause = f"c.owner_agent_id = {p.add(req.owner_agent_id)}"
+    closed_clause = ""
+    if req.closed_profiles:
+        # A filter on the rows the walk meets, like the callback and agent ones: the order index stays the plan.
+        not_closed = (f"<> ALL({p.add(list(req.closed_profiles))})" if pg
+                      else f"NOT {p.add_list(req.closed_profiles)}")
+        closed_clause = f"AND (c.dial_profile_id IS NULL OR c.dial_profile_id {not_closed})"
     dnc_campaign = p.add(req.campaign_id)
     dnc_now = p.add(now)
     order = "c.next_attempt_at, c.id" if callbacks else "c.next_attempt_at NULLS FIRST, c.id"
@@ -91,7 +100,7 @@ def _lease_sql(conn: BaseDBAsyncClient, req: LeaseRequest, callbacks: bool, limi
             SELECT c.id FROM contact c
             WHERE c.status = 'pending' AND c.contact_list_id {in_lists}
               AND (c.next_attempt_at IS NULL OR c.next_attempt_at <= {due})
-              AND c.is_callback = {callback_flag} AND {agent_clause}
+              AND c.is_callback = {callback_flag} AND {agent_clause} {closed_clause}
               AND NOT EXISTS (
                 SELECT 1 FROM dnc_entry d WHERE d.phone = c.phone
                   AND (d.campaign_id IS NULL OR d.campaign_id = {dnc_campaign})

@@ -28,6 +28,7 @@ class CustomerCall:
     attempt_no: int
     phone_count: int = 1  # main phone plus alternates: the retry rules walk through them
     max_attempts: int | None = None  # the contact's own raised limit, if any
+    dial_profile_id: int | None = None  # the contact's own dial profile (ring time, retries, attempt limit)
     reserved_agent_id: int | None = None  # preview: dialed for this agent, connected only to them
     contact: dict[str, Any] = field(default_factory=dict)  # card data
     state: CallState = CallState.DIALING
