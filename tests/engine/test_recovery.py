@@ -128,3 +128,45 @@ async def test_inbound_calls_are_handed_back_to_the_dialplan_not_left_ringing(en
                        for c in await w.client.channels.list())
 
     await w.until(left_the_app, timeout=10)
+
+
+async def test_a_customer_who_answered_while_the_dialer_restarted_is_recorded_abandoned(engine_world) -> None:
+    # The earlier run left the call ringing; Asterisk holds it answered when the new run connects.
+    # Nobody can take that person: the law counts an abandon, and so must the record and the
+    # contact's schedule (72 h), not a "failed" ring.
+    from dialer.models.enums import CallOutcome, SystemDisposition
+    from dialer.sim.channels import set_state
+
+    w = engine_world
+    campaign, (agent_id,) = await w.campaign("progressive", ["+420601000102"], agents=1)  # rings on
+    await w.engine.agent_login(agent_id, {campaign.id})
+    await w.engine.agent_ready(agent_id)
+    await w.run(campaign)
+    await w.until(lambda: any(c.state.value == "ringing" for c in w.engine.s.calls.values()))
+    ringing = next(iter(w.engine.s.calls.values()))
+    await w.engine.s.writer.flush()
+    w.engine._task.cancel()
+    w.engine.s.writer._task.cancel()
+    await w.client.close()
+    set_state(w.fake.pbx.channels[ringing.call_id.lower()], "Up")  # picked up meanwhile
+
+    client = AriClient(w.fake.base_url, "dialer", "dialer", app="dialer")
+    engine = Engine(AriPort(client), engine_id="test-engine", dial_template="Local/{digits}@customers",
+                    tick_s=0.05)
+    async with client:
+        await engine.start()
+        await client.wait_connected(5)
+        for _ in range(200):
+            await engine.s.writer.flush()
+            attempt = await CallAttempt.get(channel_id=ringing.call_id)
+            if attempt.outcome is CallOutcome.ABANDONED:
+                break
+            await asyncio.sleep(0.02)
+        assert attempt.outcome is CallOutcome.ABANDONED and attempt.answered_at is not None
+        assert attempt.system_disposition is SystemDisposition.DIALER_RESTARTED
+        assert engine.previous_run.settled.answered_unseen == 1
+        contact = await Contact.get(id=attempt.contact_id)
+        assert contact.last_outcome == "abandoned"
+        due = contact.next_attempt_at
+        assert due is None or (due - attempt.answered_at).total_seconds() >= 72 * 3600
+        await engine.stop()

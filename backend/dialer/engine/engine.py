@@ -49,6 +49,7 @@ from dialer.telephony.port import (
     OriginateRefused,
     PlaybackFinished,
     PortConnected,
+    StrayAnswered,
     RecordingFailed,
     RecordingFinished,
     PortDisconnected,
@@ -346,6 +347,8 @@ class Engine:
             self.s.writer.event(event.at, "inbound", channel_id=event.leg_id, did=event.did, caller=event.caller)
             log.info("inbound call to %s from %s handed back to the dialplan", event.did, event.caller)
             await self.s.port.hand_back(event.leg_id)
+        elif isinstance(event, StrayAnswered):
+            self.previous_run.on_stray_answered(event.leg_id, event.at)
         elif isinstance(event, PortConnected):
             self.s.refusals.reconnected()
             await self._reconcile(event)

@@ -64,6 +64,8 @@ class Settled:
     contacts_released: int = 0
     sessions_closed: int = 0
     channels_to_hang_up: set[str] = field(default_factory=set)
+    answered_unseen: int = 0
+    """Customers who answered after the earlier run died and were found waiting in Asterisk."""
 
 
 def _outcome_of(attempt: CallAttempt) -> CallOutcome:
@@ -74,12 +76,23 @@ def _outcome_of(attempt: CallAttempt) -> CallOutcome:
     return CallOutcome.ABANDONED if attempt.answered_at is not None else CallOutcome.FAILED
 
 
+def ghost_of(last: CallAttempt, contact: Contact) -> CustomerCall:
+    """The earlier run's call as far as rescheduling its contact needs it."""
+    return CustomerCall(call_id=last.channel_id, attempt_id=last.id, campaign_id=last.campaign_id or 0,
+                        contact_id=contact.id, phone=last.phone, phone_index=contact.phone_index,
+                        caller_id=last.caller_id, attempt_no=contact.attempts,
+                        phone_count=1 + len(contact.alt_phones or []), max_attempts=contact.max_attempts)
+
+
 class PreviousRun:
     def __init__(self, state: EngineState, calls: CallFlow) -> None:
         self.s = state
         self.calls = calls
         self.settled = Settled()
         self._adopted: list[LiveRecording] = []
+        # Calls the earlier run left ringing, by channel: one Asterisk holds answered at the first
+        # connection was picked up by a person nobody could take (see `_answered_unseen`).
+        self._ringing: dict[str, CustomerCall] = {}
         # The first connection to Asterisk can come before (or while) `settle` reads the
         # database: the sweep waits for it, or it would miss the channels settle names.
         self._settle_done = asyncio.Event()
@@ -139,14 +152,12 @@ class PreviousRun:
             self.settled.contacts_released += 1
             return
         outcome = closed.get(last.id) or _outcome_of(last)
+        if last.id in closed and last.answered_at is None and last.channel_id:
+            self._ringing[last.channel_id] = ghost_of(last, contact)
         if last.id not in closed:
             # Its call had ended and the agent was in wrap-up: no disposition will come now.
             self.s.writer.attempt(last.id, system_disposition=SystemDisposition.DIALER_RESTARTED)
-        ghost = CustomerCall(call_id=last.channel_id, attempt_id=last.id, campaign_id=last.campaign_id or 0,
-                             contact_id=contact.id, phone=last.phone, phone_index=contact.phone_index,
-                             caller_id=last.caller_id, attempt_no=contact.attempts,
-                             phone_count=1 + len(contact.alt_phones or []), max_attempts=contact.max_attempts)
-        self.calls.reschedule_contact(ghost, AttemptResult(outcome, last.hangup_cause), now)
+        self.calls.reschedule_contact(ghost_of(last, contact), AttemptResult(outcome, last.hangup_cause), now)
         self.settled.contacts_rescheduled += 1
 
     async def _adopt_recordings(self) -> None:
@@ -192,6 +203,7 @@ class PreviousRun:
         await self._settle_done.wait()
         # Recordings first: hanging up and destroying below would end them unflagged.
         await self._settle_recordings(self.s.clock())
+        self._answered_unseen(event)
         known_legs = set(self.s.calls) | set(self.s.agent_legs)
         known_bridges = {a.bridge_id for a in self.s.agents.values() if a.bridge_id}
         legs = sorted(leg for leg in event.live_legs if leg not in known_legs
@@ -213,6 +225,35 @@ class PreviousRun:
                         len(legs), len(bridges))
         self.settled.channels_to_hang_up.clear()
         return len(legs), len(bridges)
+
+    def _answered_unseen(self, event: PortConnected) -> None:
+        """A call the earlier run left ringing that Asterisk now holds answered: the person
+        picked up while the dialer was away (its app came back before they hung up) and nobody
+        will take them. The law counts that as abandoned, and so does the record: settled as a
+        failed ring before, it becomes an abandoned answer, the contact rescheduled as such (the
+        72 h rule) and the campaign's window told. (One who answered and was hung up while the
+        app was gone left no trace ARI can show.)"""
+        for channel_id in sorted(event.answered_legs & self._ringing.keys()):
+            self.on_stray_answered(channel_id, event.at)
+
+    def on_stray_answered(self, channel_id: str, at: datetime) -> None:
+        """One of the earlier run's ringing calls is answered (found so at the first connection,
+        or entering the app before the sweep hangs it up): an abandoned answer."""
+        ghost = self._ringing.pop(channel_id, None)
+        if ghost is None:
+            return
+        self.s.writer.attempt(ghost.attempt_id, answered_at=at, outcome=CallOutcome.ABANDONED,
+                              system_disposition=SystemDisposition.DIALER_RESTARTED,
+                              hangup_cause_text="answered while the dialer restarted")
+        self.s.writer.event(at, "restart_abandoned", attempt_id=ghost.attempt_id, campaign_id=ghost.campaign_id,
+                            channel_id=channel_id)
+        self.calls.reschedule_contact(ghost, AttemptResult(CallOutcome.ABANDONED, 0), at)
+        rt = self.s.campaigns.get(ghost.campaign_id)
+        if rt is not None:
+            rt.on_live_answer(at, abandoned=True)
+        self.settled.answered_unseen += 1
+        log.warning("customer %s answered while the dialer restarted: nobody to take them, recorded as abandoned",
+                    channel_id)
 
     # -- at a clean stop ----------------------------------------------------------------------
 

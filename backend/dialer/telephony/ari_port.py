@@ -51,6 +51,7 @@ from dialer.telephony.port import (
     NotConnected,
     OriginateRefused,
     OriginateRequest,
+    StrayAnswered,
     PlaybackFinished,
     PortConnected,
     PortDisconnected,
@@ -249,6 +250,8 @@ class AriPort:
                 self._legs[event.channel.id] = _Leg(answered=False)
                 await self._emit(InboundCall(event.channel.id, self._at(event), args[1] if len(args) > 1 else "",
                                              event.channel.caller.number))
+            elif leg is None and not half2:
+                await self._emit(StrayAnswered(leg_id, self._at(event)))
             return
         if not leg.answered:
             leg.answered = True
@@ -339,7 +342,8 @@ class AriPort:
         # them via `live_legs` and reconciles. Forget them here.
         for leg_id in [k for k in self._legs if k not in live]:
             del self._legs[leg_id]
-        await self._emit(PortConnected(self._clock(), live, frozenset(b.id for b in snapshot.bridges)))
+        answered = frozenset(c.id for c in snapshot.channels if c.state.value == "Up" and not self._split(c.id)[1])
+        await self._emit(PortConnected(self._clock(), live, frozenset(b.id for b in snapshot.bridges), answered))
 
     async def _on_disconnected(self) -> None:
         await self._emit(PortDisconnected(self._clock(), "ARI websocket closed"))

@@ -132,6 +132,15 @@ class InboundCall:
 
 
 @dataclass(frozen=True)
+class StrayAnswered:
+    """A leg this port did not place entered the app answered: one an earlier run of the dialer
+    placed, answered after the app came back. The engine decides whose it is."""
+
+    leg_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class PortConnected:
     """The PBX is reachable again (first connect or reconnect): `live_legs` are the legs it
     still holds, so the engine can reconcile calls it believes in with what really exists."""
@@ -139,6 +148,8 @@ class PortConnected:
     at: datetime
     live_legs: frozenset[str]
     live_bridges: frozenset[str]
+    answered_legs: frozenset[str] = frozenset()
+    """Of `live_legs`, those up (answered): a customer who answered while the dialer was away."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +159,8 @@ class PortDisconnected:
 
 
 TelephonyEvent = Union[LegRinging, LegAnswered, LegFailed, LegHungUp, MachineDetected, PlaybackFinished,
-                       RecordingFinished, RecordingFailed, InboundCall, PortConnected, PortDisconnected]
+                       RecordingFinished, RecordingFailed, InboundCall, StrayAnswered, PortConnected,
+                       PortDisconnected]
 EventSink = Callable[[TelephonyEvent], Awaitable[None]]
 
 
