@@ -36,11 +36,17 @@ due or leased (or at --deadline), then SETTLE_S pass, then:
 - abandon_max: the campaign's highest abandon rate in percent (abandoned, or answered and
   bridged after 2 s, over answered by a person), sampled every 5 s once MIN_LIVE answers were
   in (before that one abandon is several percent); printed beside the campaign's cap.
+  abandon_final: the same rate over the whole run (the law's window holds all of it).
+- abandon_max_pbx / abandon_final_pbx: the same two from the fake's own record (who answered,
+  when each customer entered an agent's bridge), which also holds the people who answered while
+  the dialer was dead: Asterisk hangs them up at once ("Stasis app doesn't exist") and no
+  dialer can know of them. The gap to the dialer's figures is that blind spot.
 
     .venv/bin/python bench/faults.py [--contacts 2000] [--agents 30] [--quick]
 
 Last line: {"contacts_lost": 0, "dialed_twice": 0, "attempts_not_dialed": 0, "leaked_channels": 0,
-"leaked_bridges": 0, "agents_stuck": 0, "resume_after_pbx_restart_s": ..., "abandon_max": ...}
+"leaked_bridges": 0, "agents_stuck": 0, "resume_after_pbx_restart_s": ..., "abandon_max": ...,
+"abandon_final": ..., "abandon_max_pbx": ..., "abandon_final_pbx": ...}
 """
 
 from __future__ import annotations
@@ -510,14 +516,15 @@ class Bench:
                           and a["system_disposition"] is None]
         self.report(elapsed, attempts, contacts, customer_legs, lost, twice, not_dialed, leaked_ch, leaked_br,
                     resumes, samples, rate, live, no_disposition)
-        self.report_pbx_abandons(rec, rate, live)
+        pbx = self.report_pbx_abandons(rec, rate, live)
         resume_s = [first - start for start, first, _ in resumes if first is not None]
         return {"contacts_lost": len(lost), "dialed_twice": len(twice), "attempts_not_dialed": len(not_dialed),
                 "leaked_channels": len(leaked_ch), "leaked_bridges": len(leaked_br),
                 "agents_stuck": len(self.obs.stuck),
                 "resume_after_pbx_restart_s": (round(max(resume_s), 2) if len(resume_s) == len(resumes) and resume_s
                                                else None),
-                "abandon_max": round(abandon_max, 2)}
+                "abandon_max": round(abandon_max, 2), "abandon_final": round(rate, 2),
+                "abandon_max_pbx": round(pbx[0], 2), "abandon_final_pbx": round(pbx[1], 2)}
 
     def report(self, elapsed: float, attempts: list, contacts: list, customer_legs: int, lost: list, twice: list,
                not_dialed: list, leaked_ch: list, leaked_br: list, resumes: list, samples: list, rate: float,
@@ -580,8 +587,9 @@ class Bench:
               f"cap {ABANDON_CAP} %")
 
 
-    def report_pbx_abandons(self, rec: Any, db_rate: float, db_live: int) -> None:
-        """The abandons as the PBX saw them, beside the dialer's own count."""
+    def report_pbx_abandons(self, rec: Any, db_rate: float, db_live: int) -> tuple[float, float]:
+        """The abandons as the PBX saw them, beside the dialer's own count: (highest running
+        rate once MIN_LIVE answers were in, final rate)."""
         answers = pbx_answers(rec)
         lost = [at for at, gone in answers if gone]
         peak, peak_at, peak_n = running_abandon_max(answers, MIN_LIVE)
@@ -596,6 +604,7 @@ class Bench:
             bins.setdefault(int((at - self.obs.t0) // 20) * 20, []).append(before[-1] if before else "-")
         for start, whats in sorted(bins.items()):
             print(f"    +{start}-{start + 20}s: {len(whats)}: after {', '.join(sorted(set(whats)))}")
+        return peak, rate
 
     def report_abandons(self, attempts: list) -> None:
         """When the abandoned calls were answered, in 20 s bins, and which fault (if any) came
