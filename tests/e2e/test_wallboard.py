@@ -149,3 +149,89 @@ def test_wallboard_follows_hub_events_and_survives_a_restart(world) -> None:
             browser.close()
     finally:
         server.stop()
+
+
+@pytest.fixture
+def compliance_world(tmp_path: Path) -> Iterator[tuple[Any, dict]]:
+    """The same world, with the last hour's calls of Spring and the contacts rules kept from it."""
+    from datetime import timedelta
+
+    from dialer.accounts.users import Actor, create_user
+    from dialer.compliance.skips import RuleSkip
+    from dialer.config import Settings
+    from dialer.db import close_db, init_db, migrate
+    from dialer.models import CallAttempt, CallEvent, Team
+    from dialer.models.enums import Role
+    from stats.world import seed_world
+
+    url = f"sqlite://{(tmp_path / 'e2e.sqlite3').as_posix()}"
+
+    async def seed() -> dict:
+        await migrate(url)
+        await init_db(url)
+        try:
+            team = (await Team.get_or_create(name="Sales"))[0]
+            await create_user("boss", PASSWORD, Role.SUPERVISOR, actor=Actor.system("test"), team=team)
+            w = await seed_world()
+            spring, now = w.campaigns["Spring"], datetime.now(timezone.utc)
+            # One customer an agent took in time, one connected 3 s after the answer: 1 of 2 abandoned.
+            for wait in (1.0, 3.0):
+                at = now - timedelta(minutes=20)
+                await CallAttempt.create(campaign=spring, agent=w.agents["alice"], phone="+420777000444",
+                                         outcome="answered", originated_at=at, answered_at=at + timedelta(seconds=5),
+                                         bridged_at=at + timedelta(seconds=5 + wait), wait_s=wait,
+                                         ended_at=at + timedelta(minutes=2))
+            for rule in (RuleSkip.OUTSIDE_HOURS, RuleSkip.OUTSIDE_HOURS, RuleSkip.DNC_GLOBAL):
+                await CallEvent.create(at=now - timedelta(seconds=30), kind=rule.value, campaign_id=spring.id,
+                                       payload={"phone": "+420777000555"})
+            return {"spring": spring.id, "winter": w.campaigns["Winter"].id, "sales": w.teams["Sales"].id}
+        finally:
+            await close_db()
+
+    ids = asyncio.run(seed())
+    yield Settings(data_dir=tmp_path, db_url=url, secret_key="e2e-secret"), ids
+
+
+def test_the_supervisor_sees_the_compliance_panel(compliance_world) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    settings, ids = compliance_world
+    port = free_port()
+    server = Server(settings, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+            page = browser.new_page()
+            page.goto(f"{base}/login?next=/wallboard")
+            page.fill("input[name=username]", "boss")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/wallboard")
+            expect(page.locator("#wb-status")).to_have_text("live", timeout=10_000)
+            panel = page.locator(f'[data-campaign="{ids["spring"]}"] [data-field="compliance"]')
+            expect(panel).to_contain_text("EU default")
+            day = panel.locator('tr[data-window="24h"]')
+            # 1 abandoned (the late one) of 2 live answers: 50 % against the 3 % cap, in red.
+            expect(day).to_have_class("standing-over")
+            expect(day).to_contain_text("50.0 %")
+            expect(day).to_contain_text("1 / 2")
+            expect(day).to_contain_text("(1 late)")
+            expect(panel.locator('tr[data-window="30d"]')).to_contain_text("paced")
+            expect(panel.locator('[data-skip="outside_hours"]')).to_have_text("2")
+            expect(panel.locator('[data-skip="dnc"]')).to_have_text("1")
+            expect(page.locator(f'[data-campaign="{ids["winter"]}"]')).to_have_count(0)  # another team's
+
+            # The figures read again (the server's periodic message) replace the panel's.
+            update = {"type": "campaign.compliance", "campaigns": [{"campaign_id": ids["spring"], "compliance": {
+                "regulation": "eu", "regulation_label": "EU default", "windows": [
+                    {"window": "24h", "abandoned": 1, "connected_late": 0, "live": 40, "machines": 0, "rate": 0.025,
+                     "cap": 0.03, "standing": "near", "capped": True}],
+                "skipped": {"outside_hours": 5, "holiday": 0, "dnc_global": 1, "dnc_campaign": 2}}}]}
+            server.publish(f"team:{ids['sales']}", update)
+            expect(panel.locator('tr[data-window="24h"]')).to_have_class("standing-near", timeout=1000)
+            expect(panel.locator('[data-skip="outside_hours"]')).to_have_text("5")
+            expect(panel).to_contain_text("1 global, 2 this campaign")
+            browser.close()
+    finally:
+        server.stop()

@@ -6,11 +6,14 @@ import codecs
 import csv
 import io
 import re
+from datetime import datetime, timezone
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from dialer.compliance.skips import RuleSkip
+from dialer.models import CallEvent
 from forms import form_in
 from webworld import login
 from stats.world import World, seed_world
@@ -104,3 +107,31 @@ async def test_report_tables_speak_words(client, people, world) -> None:
     text = re.sub(r"<[^>]*>", " ", r.text)
     assert "Running" in text and "outcome: No answer" in text
     assert "running" not in text.replace("Running", "") and "no_answer" not in text
+
+
+async def test_supervisor_sees_the_compliance_columns_of_their_campaigns(client, people, world) -> None:
+    # Skips the engine recorded on 2 March: two Spring contacts outside their hours, one Spring number
+    # on the global DNC list; Winter (another team's) one on its own list.
+    spring, winter = world.campaigns["Spring"].id, world.campaigns["Winter"].id
+    for campaign_id, rule in ((spring, RuleSkip.OUTSIDE_HOURS), (spring, RuleSkip.OUTSIDE_HOURS),
+                              (spring, RuleSkip.DNC_GLOBAL), (winter, RuleSkip.DNC_CAMPAIGN)):
+        await CallEvent.create(at=datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc), kind=rule.value,
+                               campaign_id=campaign_id, payload={"phone": "+420601000999"})
+    await login(client, "super")
+    page = await client.get(f"/reports?report=campaigns&{Q}")
+    assert page.status_code == 200
+    text = re.sub(r"<[^>]*>", " ", page.text)
+    for heading in ("regulation", "abandoned 24h", "live answers 30d", "abandon rate 30d", "vs cap 24h",
+                    "not dialed: outside hours", "not dialed: holiday", "DNC hits: global", "DNC hits: this campaign"):
+        assert heading in text, heading
+    # Spring's 20 % over the 24 h ending with the period, against its 3 % cap: shown over it, in red.
+    assert '<td class="standing-over">over cap</td>' in page.text and "EU default" in text
+    assert ">Winter<" not in page.text, "another team's campaign"
+    r = await form_in(client, page, action="/reports/export", method="get").press("CSV").submit()
+    frame = pd.read_csv(io.StringIO(r.content.decode("utf-8-sig")), sep=None, engine="python").set_index("campaign")
+    assert list(frame.index) == ["Spring"]
+    row = frame.loc["Spring"]
+    # 30 days to the period's end: the abandon of 1 March too. D = 2, live = 4 connects - 1 machine + 2 = 5.
+    assert (row.abandoned_30d, row.live_answers_30d, row.abandon_standing_30d) == (2, 5, "over")
+    assert (row.skipped_outside_hours, row.skipped_holiday, row.skipped_dnc_global, row.skipped_dnc_campaign) \
+        == (2, 0, 1, 0)

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from webworld import login
-from dialer.models import AgentStateChange, CallAttempt
+from dialer.compliance.skips import RuleSkip
+from dialer.models import AgentStateChange, CallAttempt, CallEvent
+from dialer.web.routes import supervisor_wallboard
 from stats.world import World, seed_world
 
 
@@ -141,3 +143,43 @@ async def test_a_client_sending_something_not_json_is_let_go_cleanly(app, client
     await asyncio.wait_for(ws.task, 5)
     assert ws.task.exception() is None, "bad input from a client is not a server error"
     assert app.state.hub.subscriber_count("floor") == 0
+
+
+async def test_supervisor_sees_their_campaigns_compliance_and_its_refresh(app, client, people, world,
+                                                                          monkeypatch) -> None:
+    now = datetime.now(timezone.utc)
+    spring, winter = world.campaigns["Spring"], world.campaigns["Winter"]
+    agent = world.agents["alice"]
+    # Spring, the last hour: one customer taken in time, one connected 3 s after the answer (late),
+    # one released. Both of the EU profile's windows: D = 2, AH = 1, live 3.
+    for wait, outcome, bridged in ((1.0, "answered", True), (3.0, "answered", True), (15.0, "abandoned", False)):
+        at = now - timedelta(minutes=30)
+        await CallAttempt.create(campaign=spring, agent=agent if bridged else None, phone="+420777000444",
+                                 outcome=outcome, originated_at=at, answered_at=at + timedelta(seconds=5),
+                                 bridged_at=at + timedelta(seconds=5 + wait) if bridged else None, wait_s=wait,
+                                 ended_at=at + timedelta(minutes=2))
+    for campaign, rule in ((spring, RuleSkip.OUTSIDE_HOURS), (spring, RuleSkip.HOLIDAY),
+                           (spring, RuleSkip.DNC_CAMPAIGN), (winter, RuleSkip.DNC_GLOBAL)):
+        await CallEvent.create(at=now - timedelta(seconds=30), kind=rule.value, campaign_id=campaign.id,
+                               payload={"phone": "+420777000555"})
+    monkeypatch.setattr(supervisor_wallboard, "COMPLIANCE_REFRESH_S", 0.05)
+    ws, snap = await open_board(app, client, "super")
+    (campaign,) = snap["campaigns"]
+    figures = campaign["compliance"]
+    assert campaign["name"] == "Spring" and figures["regulation_label"] == "EU default"
+    day, month = figures["windows"]
+    assert (day["window"], day["abandoned"], day["connected_late"], day["live"]) == ("24h", 2, 1, 3)
+    assert day["standing"] == "over" and month["capped"], "the campaign holds its cap over 30 days"
+    assert figures["skipped"] == {"outside_hours": 1, "holiday": 1, "dnc_global": 0, "dnc_campaign": 1}
+    # Read again from the record while the board stays open, for the viewer's campaigns alone.
+    await CallEvent.create(at=datetime.now(timezone.utc), kind=RuleSkip.DNC_GLOBAL.value, campaign_id=spring.id,
+                           payload={"phone": "+420777000666"})
+    for _ in range(100):  # a refresh may have read the record before that event was written
+        update = await ws.receive()
+        assert update["type"] == "campaign.compliance"
+        assert [x["campaign_id"] for x in update["campaigns"]] == [spring.id]
+        if update["campaigns"][0]["compliance"]["skipped"]["dnc_global"] == 1:
+            break
+    else:
+        raise AssertionError("the refresh never showed the new DNC hit")
+    await ws.close()

@@ -1,9 +1,10 @@
 """The campaigns report: pure arithmetic on aggregated attempt frames.
 
 Answered means someone or something picked up; a connect is a call put through to an
-agent. Abandon rates follow `abandon.py` (Ofcom's adjustment) over the period and over the
-rolling 24 h and 30 days that end with the period; contact counts and attempts per contact
-are as they stand now (the contacts' own counters).
+agent. Abandon rates follow `abandon.py` (Ofcom's adjustment) over the period; the compliance
+columns (`compliance.py`) give them over the rolling 24 h and 30 days that end with the period,
+with the contacts a rule kept from being dialed in the period; contact counts and attempts per
+contact are as they stand now (the contacts' own counters).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dialer.stats.abandon import rule_abandon_rate
 from dialer.stats.agents import _ratio
 from dialer.stats.dispositions import name_order
 from dialer.stats.dispositions import named as named_dispositions
-from dialer.stats.loaders import WINDOW_MEASURES
 
 CONTACT_BUCKETS = {"pending": "contacts_remaining", "leased": "contacts_remaining", "done": "contacts_done",
                    "exhausted": "contacts_exhausted", "failed": "contacts_failed", "dnc": "contacts_dnc"}
@@ -41,14 +41,14 @@ def best_hours(hours: pd.DataFrame, *, top: int = 3, min_attempts: int = 10) -> 
         lambda hs: ", ".join(f"{h:02d}:00" for h in hs))
 
 
-def campaigns_table(campaigns: pd.DataFrame, facts: pd.DataFrame, day: pd.DataFrame, month: pd.DataFrame,
+def campaigns_table(campaigns: pd.DataFrame, facts: pd.DataFrame, compliance: pd.DataFrame,
                     contacts: pd.DataFrame, hours: pd.DataFrame,
                     dispositions: pd.DataFrame, *, min_attempts_best: int = 10) -> pd.DataFrame:
     """One row per campaign.
 
     campaigns: campaign_id, name, status, abandon_cap_pct (already filtered);
     facts: attempts by campaign_id, outcome, disposition_id (+ measures) over the period;
-    day, month: abandoned, connects, machines by campaign_id over the rolling 24 h / 30 days;
+    compliance: `compliance.compliance_table`'s columns by campaign_id (windows, skips);
     contacts: campaign_id, status, contacts, attempts, tried (the contacts' own counters);
     hours: campaign_id, bucket (local hour of day), attempts, connects.
     """
@@ -62,11 +62,8 @@ def campaigns_table(campaigns: pd.DataFrame, facts: pd.DataFrame, day: pd.DataFr
     table["connect_rate"] = _ratio(table["connects"], table["attempts"])
     table["abandon_rate"] = rule_abandon_rate(table["abandoned"], table["connected_late"], table["connects"],
                                               table["machines"])
-    for label, window in (("24h", day), ("30d", month)):
-        w = window.groupby("campaign_id")[WINDOW_MEASURES].sum().reindex(table.index).fillna(0)
-        table[f"abandon_rate_{label}"] = rule_abandon_rate(w["abandoned"], w["connected_late"], w["connects"],
-                                                           w["machines"], ofcom=label == "24h")
     table["abandon_cap"] = table.pop("abandon_cap_pct").astype(float) / 100.0
+    table = table.join(compliance.reindex(table.index))
     table["talk_s"] = sums["talk_s"].astype(float).round(3)
     table["aht_s"] = _ratio(sums["talk_s"] + sums["wrap_up_s"], table["connects"])
     counts = contacts.assign(bucket=contacts["status"].map(CONTACT_BUCKETS)).pivot_table(

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from dialer.compliance.skips import RuleSkip
 from dialer.pacing.snapshot import LEGAL_WAIT_S
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import Sql, StatsDb
@@ -54,9 +55,10 @@ async def agent_directory(db: StatsDb) -> pd.DataFrame:
 
 async def campaign_directory(db: StatsDb) -> pd.DataFrame:
     sql = db.sql()
-    frame = await db.frame(sql, "SELECT id, name, team_id, status, archived, abandon_cap_pct, abandon_window "
-                                "FROM campaign", ["campaign_id", "name", "team_id", "status", "archived",
-                                                  "abandon_cap_pct", "abandon_window"])
+    frame = await db.frame(sql, "SELECT id, name, team_id, status, archived, abandon_cap_pct, abandon_window, "
+                                "regulatory_profile FROM campaign",
+                           ["campaign_id", "name", "team_id", "status", "archived", "abandon_cap_pct",
+                            "abandon_window", "regulatory_profile"])
     frame["archived"] = frame["archived"].astype(bool)
     return frame.sort_values("name", kind="stable").reset_index(drop=True)
 
@@ -156,6 +158,18 @@ async def attempt_facts(db: StatsDb, f: ReportFilter, scope: Scope, by: list[str
         frame["bucket"] = local.to_local(frame["bucket"])
         if local.regroup:  # several UTC hours became one local bucket
             frame = frame.groupby(by + ["bucket"], dropna=False, as_index=False, sort=False)[MEASURES + extra].sum()
+    return frame
+
+
+async def rule_skips(db: StatsDb, campaign_ids: tuple[int, ...], start: datetime, end: datetime) -> pd.DataFrame:
+    """Contacts the engine did not dial because a rule kept them, per campaign and rule, within
+    [start, end): the events `compliance/skips.py` names (campaign_id, kind, skips)."""
+    sql = db.sql()
+    kinds = ", ".join(sql.p(rule.value) for rule in RuleSkip)
+    query = (f"SELECT e.campaign_id, e.kind, COUNT(*) FROM call_event e WHERE {Sql.ids('e.campaign_id', campaign_ids)} "
+             f"AND e.at >= {sql.ts(start)} AND e.at < {sql.ts(end)} AND e.kind IN ({kinds}) GROUP BY 1, 2")
+    frame = await db.frame(sql, query, ["campaign_id", "kind", "skips"])
+    frame["skips"] = pd.to_numeric(frame["skips"]).fillna(0).astype(int)
     return frame
 
 

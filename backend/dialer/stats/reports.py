@@ -12,9 +12,12 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
+from dialer.campaigns.regulation import deployment_regulation
+from dialer.compliance.profiles import regulation_named
 from dialer.stats import loaders
 from dialer.stats.agents import agents_table, order_agents, teams_table
 from dialer.stats.campaigns import campaigns_table, hangup_causes_table
+from dialer.stats.compliance import compliance_table
 from dialer.stats.costs import cost_tables, rated_calls
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import StatsDb
@@ -145,19 +148,21 @@ async def _campaigns(db: StatsDb, f: ReportFilter, now: datetime) -> dict[str, p
     stop = min(f.end, now)
     windows = {"day": (stop - timedelta(hours=24), stop), "month": (stop - timedelta(days=30), stop)}
     keys = ["campaign_id", "outcome", "disposition_id", "system_disposition", "hangup_cause"]
-    rows, contacts = await asyncio.gather(
+    rows, contacts, skips = await asyncio.gather(
         loaders.attempt_facts(db, f, scope, keys, machines, bucket="hour_of_day", windows=windows),
-        loaders.contact_status_counts(db, ids))
+        loaders.contact_status_counts(db, ids), loaders.rule_skips(db, ids, f.start, stop))
     measures = loaders.MEASURES
     facts = rows.groupby(keys, dropna=False, as_index=False)[measures].sum()
     hours = rows.groupby(["campaign_id", "bucket"], as_index=False)[measures].sum()
-    day, month = ({m: rows[f"{w}_{m}"] for m in loaders.WINDOW_MEASURES} | {"campaign_id": rows["campaign_id"]}
-                  for w in ("day", "month"))
-    day, month = pd.DataFrame(day), pd.DataFrame(month)
+    counts = rows[["campaign_id"] + [f"{w}_{m}" for w in windows for m in loaders.WINDOW_MEASURES]]
     # A campaign shows when it is live or had calls in the period; archived idle ones do not.
     campaigns = campaigns[~campaigns["archived"] | campaigns["campaign_id"].isin(facts.loc[facts["attempts"] > 0,
                                                                                           "campaign_id"])]
     causes = await _cause_names(db, facts)
-    main = campaigns_table(campaigns, facts, day, month, contacts, hours, dispositions)
+    deployment = deployment_regulation()
+    regulations = {int(c.campaign_id): regulation_named(c.regulatory_profile, deployment)
+                   for c in campaigns.itertuples(index=False)}
+    compliance = compliance_table(campaigns, counts, skips, regulations)
+    main = campaigns_table(campaigns, facts, compliance, contacts, hours, dispositions)
     causes = hangup_causes_table(causes[causes["campaign_id"].isin(campaigns["campaign_id"])], campaigns)
     return {"campaigns": main, "hangup causes": causes}

@@ -1,9 +1,10 @@
 """The wallboard's starting picture, from the database: agents' current states, each
-campaign's counters for today, and the calls still in progress.
+campaign's counters for today and its compliance figures, and the calls still in progress.
 
 After this snapshot the wallboard follows hub events (`dialer/hub/events.md`); the
 snapshot uses the same shapes as those events, so the page has one way to draw either.
-What only the running engine knows (dial level, the pacer's reason) starts empty.
+What only the running engine knows (dial level, the pacer's reason) starts empty. The
+compliance figures come from the record alone; `compliance_update` reads them again.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from dialer.campaigns.regulation import deployment_regulation
+from dialer.compliance.profiles import Regulation, regulation_named
 from dialer.stats import loaders
 from dialer.stats.abandon import rule_abandon_rate
 from dialer.billing.service.accounts import low_credit_accounts
+from dialer.stats.compliance import campaign_compliance, skips_by_campaign
 from dialer.stats.period import ReportFilter
 from dialer.stats.query import Sql, StatsDb
 
@@ -39,15 +43,72 @@ def _iso(value: Any) -> str | None:
         pd.Timestamp(value).tz_localize("UTC").isoformat()
 
 
+async def _campaigns(db: StatsDb, scope: BoardScope) -> pd.DataFrame:
+    campaigns = await loaders.campaign_directory(db)
+    campaigns = campaigns[~campaigns["archived"]]
+    if scope.team_ids is not None:
+        campaigns = campaigns[campaigns["team_id"].isin(scope.team_ids)]
+    return campaigns
+
+
+@dataclass(frozen=True)
+class _Today:
+    """Today's counts per campaign (with both rolling abandon windows ending now) and its skips."""
+
+    counts: pd.DataFrame  # indexed by campaign_id: loaders.MEASURES, day_* and month_*
+    skips: pd.DataFrame  # loaders.rule_skips' rows since local midnight
+    midnight: datetime
+
+
+async def _today(db: StatsDb, now: datetime, tz: str, campaign_ids: tuple[int, ...]) -> _Today:
+    dispositions = await loaders.disposition_directory(db)
+    machines = tuple(int(i) for i in dispositions.loc[dispositions["is_machine"], "disposition_id"])
+    zone = ZoneInfo(tz)
+    midnight = datetime.combine(now.astimezone(zone).date(), time(0), zone)
+    f = ReportFilter(start=midnight, end=now + timedelta(seconds=1), tz=tz, campaign_ids=campaign_ids)
+    scope_ids = loaders.Scope(campaign_ids=campaign_ids, agent_ids=None, team_campaign_ids=None, team_agent_ids=None)
+    # Today's counts and both rolling abandon windows in one scan.
+    counts = (await loaders.attempt_facts(db, f, scope_ids, ["campaign_id"], machines, windows={
+        "day": (now - timedelta(hours=24), now), "month": (now - timedelta(days=30), now)})).set_index("campaign_id")
+    skips = await loaders.rule_skips(db, campaign_ids, midnight, now + timedelta(seconds=1))
+    return _Today(counts, skips, midnight)
+
+
+def _compliance(campaigns: pd.DataFrame, today: _Today, now: datetime) -> dict[int, dict[str, Any]]:
+    """Per campaign: the abandon rate over each window its profile measures (ending now), and the
+    contacts a rule kept from being dialed since local midnight."""
+    deployment: Regulation = deployment_regulation()
+    skips = skips_by_campaign(today.skips)
+    figures = {}
+    for c in campaigns.itertuples():
+        cid = int(c.campaign_id)
+        counts = today.counts.loc[cid].to_dict() if cid in today.counts.index else {}
+        cap = float(c.abandon_cap_pct) / 100.0
+        figures[cid] = campaign_compliance(regulation_named(c.regulatory_profile, deployment), str(c.abandon_window),
+                                           cap, counts, skips.get(cid, {})).as_json() | {
+            "since": today.midnight.isoformat(), "at": now.isoformat()}
+    return figures
+
+
+async def compliance_update(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScope(),
+                            db: StatsDb | None = None) -> dict[str, Any]:
+    """The compliance figures again, for a wallboard that has been open a while: the engine's
+    events carry the capped window's rate live, but not the other windows nor today's skips."""
+    db = db or StatsDb()
+    campaigns = await _campaigns(db, scope)
+    today = await _today(db, now, tz, tuple(int(i) for i in campaigns["campaign_id"]))
+    return {"type": "campaign.compliance", "now": now.isoformat(),
+            "campaigns": [{"campaign_id": cid, "compliance": figures}
+                          for cid, figures in _compliance(campaigns, today, now).items()]}
+
+
 async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScope(),
                    db: StatsDb | None = None) -> dict[str, Any]:
     db = db or StatsDb()
     agents = await loaders.agent_directory(db)
-    campaigns = await loaders.campaign_directory(db)
-    campaigns = campaigns[~campaigns["archived"]]
+    campaigns = await _campaigns(db, scope)
     if scope.team_ids is not None:
         agents = agents[agents["team_id"].isin(scope.team_ids)]
-        campaigns = campaigns[campaigns["team_id"].isin(scope.team_ids)]
     agent_ids = tuple(int(i) for i in agents["agent_id"])
     campaign_ids = tuple(int(i) for i in campaigns["campaign_id"])
 
@@ -71,15 +132,9 @@ async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScop
             "campaign_ids": [int(st["campaign_id"])] if st is not None and not pd.isna(st["campaign_id"]) else [],
         })
 
-    dispositions = await loaders.disposition_directory(db)
-    machines = tuple(int(i) for i in dispositions.loc[dispositions["is_machine"], "disposition_id"])
-    zone = ZoneInfo(tz)
-    midnight = datetime.combine(now.astimezone(zone).date(), time(0), zone)
-    f = ReportFilter(start=midnight, end=now + timedelta(seconds=1), tz=tz, campaign_ids=campaign_ids)
-    scope_ids = loaders.Scope(campaign_ids=campaign_ids, agent_ids=None, team_campaign_ids=None, team_agent_ids=None)
-    # Today's counts and both rolling abandon windows in one scan.
-    today = (await loaders.attempt_facts(db, f, scope_ids, ["campaign_id"], machines, windows={
-        "day": (now - timedelta(hours=24), now), "month": (now - timedelta(days=30), now)})).set_index("campaign_id")
+    day = await _today(db, now, tz, campaign_ids)
+    today = day.counts
+    compliance = _compliance(campaigns, day, now)
     contacts = await loaders.contact_status_counts(db, campaign_ids)
     remaining = contacts[contacts["status"].isin(["pending", "leased"])].groupby("campaign_id")["contacts"].sum()
 
@@ -117,6 +172,7 @@ async def snapshot(now: datetime, tz: str = "UTC", scope: BoardScope = BoardScop
             "abandon_window": c.abandon_window, "dial_level": None, "pacer_reason": "",
             # The engine's reasons (dialer.not_dialing) arrive with its first tick.
             "contacts_remaining": int(remaining.get(cid, 0)), "not_dialing": [],
+            "compliance": compliance[cid],
         })
     return {"type": "snapshot", "now": now.isoformat(), "agents": agent_rows, "campaigns": campaign_rows,
             "calls": calls, "low_credit": await low_credit_accounts(scope.team_ids)}

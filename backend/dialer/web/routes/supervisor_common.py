@@ -106,6 +106,9 @@ def cell(column: str, value: Any) -> tuple[str, str]:
         return value.isoformat(), ""
     if column in LABELLED_COLUMNS:
         return label(value), ""
+    if column.startswith("abandon_standing_") and value:
+        # Where a window's abandon rate stands against the cap (compliance/abandon.py): near and over in red.
+        return f"{value} cap", f"standing-{value}"
     return str(value), ""
 
 
@@ -121,7 +124,12 @@ def heading(column: str) -> str:
 
 HEADINGS = {"aht_s": "AHT", "logged_in_s": "logged in", "ready_s": "ready", "ringing_s": "ringing",
             "paused_s": "paused", "talk_s": "talk", "wrap_up_s": "wrap-up", "calls_handled": "calls",
-            "calls_per_hour": "calls/h", "wait_s": "wait"}
+            "calls_per_hour": "calls/h", "wait_s": "wait",
+            # The compliance columns (stats/compliance.py): the rule behind each count.
+            "skipped_outside_hours": "not dialed: outside hours", "skipped_holiday": "not dialed: holiday",
+            "skipped_dnc_global": "DNC hits: global", "skipped_dnc_campaign": "DNC hits: this campaign",
+            "live_answers_24h": "live answers 24h", "live_answers_30d": "live answers 30d",
+            "abandon_standing_24h": "vs cap 24h", "abandon_standing_30d": "vs cap 30d"}
 
 
 def table_view(frame: pd.DataFrame, *, hide: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -4,7 +4,9 @@ Protocol (`static/live.js` speaks it): the client sends `{"type": "subscribe", "
 [...]}` on every (re)connect; the server narrows the topics to what the viewer may see,
 subscribes to the hub *before* reading the snapshot (so nothing falls between the two),
 sends `{"type": "snapshot", ...}`, then every event with its `topic`. `{"type": "ping"}`
-gets `{"type": "pong"}`, so a client notices a dead connection and reconnects.
+gets `{"type": "pong"}`, so a client notices a dead connection and reconnects. Every
+COMPLIANCE_REFRESH_S the campaigns' compliance figures are read again from the record and sent
+as `{"type": "campaign.compliance", ...}` (the engine's events carry only the capped window).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dialer.hub import MemoryHub
 from dialer.models import Agent, Campaign, User
 from dialer.models.enums import Role
 from dialer.stats.period import PeriodError, zone
-from dialer.stats.wallboard import BoardScope, snapshot
+from dialer.stats.wallboard import BoardScope, compliance_update, snapshot
 from dialer.web.auth import SUPERVISORS, guard, session_user, template_context
 from dialer.web.input import query_time_zone
 from dialer.web.live_socket import serve_live
@@ -34,6 +36,9 @@ log = logging.getLogger(__name__)
 
 CLOSE_FORBIDDEN = 4403
 SUBSCRIBE_TIMEOUT_S = 10
+COMPLIANCE_REFRESH_S = 120.0
+"""How often an open wallboard's compliance figures are read again: each read scans the 30 days
+of its campaigns' calls, as the snapshot does, so not at every event."""
 
 
 def hub_of(app: Any) -> MemoryHub:
@@ -96,7 +101,7 @@ async def wallboard_socket(websocket: WebSocket) -> None:
     hub = hub_of(websocket.app)
     subscription = hub.subscribe(*topics)
 
-    async def forward() -> None:
+    async def events() -> None:
         last: object = None
         async for topic, event in subscription:
             # The engine publishes one event object on several topics (floor, team,
@@ -105,6 +110,25 @@ async def wallboard_socket(websocket: WebSocket) -> None:
                 continue
             last = event
             await websocket.send_json({**event, "topic": topic})
+
+    async def refresh_compliance() -> None:
+        while True:
+            await asyncio.sleep(COMPLIANCE_REFRESH_S)
+            try:
+                update = await compliance_update(datetime.now(timezone.utc), tz, scope)
+            except Exception:
+                log.exception("reading the wallboard's compliance figures failed; trying again later")
+                continue
+            await websocket.send_json(update)
+
+    async def forward() -> None:
+        refresher = asyncio.create_task(refresh_compliance())
+        try:
+            await events()
+        finally:
+            refresher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await refresher
 
     async def first() -> dict[str, Any]:
         return await snapshot(datetime.now(timezone.utc), tz, scope) | {"topics": topics}

@@ -1,5 +1,7 @@
 // The wallboard: draws the snapshot, then applies each hub event (agent.state,
 // campaign.stats, call.state) as it arrives; a one-second tick keeps times in state current.
+// Each campaign's compliance panel (stats/compliance.py) comes with the snapshot and with the
+// server's periodic campaign.compliance message.
 import { connectLive } from "/static/live.js";
 
 const root = document.getElementById("wallboard");
@@ -63,9 +65,38 @@ function figure(label, value, field, extraClass = "") {
 }
 
 function abandonClass(c) {
+  // As compliance/abandon.py's cap_standing: over only past the cap ("at most 3 %"), red from 80 % of it.
   if (c.abandon_rate === null || c.abandon_rate === undefined || !c.abandon_cap) return "";
-  if (c.abandon_rate >= c.abandon_cap) return "over";
+  if (c.abandon_rate > c.abandon_cap) return "over";
   return c.abandon_rate >= 0.8 * c.abandon_cap ? "near" : "ok";  // red before the cap is hit
+}
+
+const WINDOW_LABEL = { "24h": "24 h", "30d": "30 days" };
+
+function compliancePanel(c) {
+  // The abandon rate over each window the campaign's regulatory profile measures, with the counts
+  // behind it, against the cap; then the due contacts a rule kept from being dialed today.
+  const x = c.compliance;
+  if (!x) return null;
+  const skipped = x.skipped || {};
+  const dnc = (skipped.dnc_global || 0) + (skipped.dnc_campaign || 0);
+  return el("section", { class: "wb-compliance", "data-field": "compliance", "aria-label": "Compliance" },
+    el("h3", {}, "Compliance ", el("span", { class: "muted" }, x.regulation_label || "")),
+    el("table", {},
+      el("thead", {}, el("tr", {}, el("th", {}, "abandon rate"), el("th", { class: "r" }, "rate"),
+        el("th", { class: "r" }, "abandoned / live"), el("th", { class: "r" }, "cap"))),
+      el("tbody", {}, (x.windows || []).map((w) => el("tr",
+        { "data-window": w.window, class: `standing-${w.standing || "none"}` },
+        el("td", {}, `over ${WINDOW_LABEL[w.window] || w.window}`, w.capped ? el("span", { class: "muted" }, " · paced") : null),
+        el("td", { class: "r rate" }, pct(w.rate)),
+        el("td", { class: "r", title: "abandoned includes people connected to an agent after the legal 2 s" },
+          `${w.abandoned} / ${w.live}`, w.connected_late ? el("span", { class: "muted" }, ` (${w.connected_late} late)`) : null),
+        el("td", { class: "r" }, pct(w.cap)))))),
+    el("p", { class: "wb-skips" }, "Today not dialed: ",
+      el("span", { "data-skip": "outside_hours" }, skipped.outside_hours || 0), " outside calling hours · ",
+      el("span", { "data-skip": "holiday" }, skipped.holiday || 0), " on holidays · ",
+      el("span", { "data-skip": "dnc" }, dnc), " DNC hits",
+      dnc ? ` (${skipped.dnc_global || 0} global, ${skipped.dnc_campaign || 0} this campaign)` : ""));
 }
 
 function agentName(id) {
@@ -96,6 +127,7 @@ function renderCampaigns() {
           : Number(c.dial_level).toFixed(2), "dial_level"),
         figure("contacts left", c.contacts_remaining ?? "—", "contacts_remaining")),
       el("p", { class: "wb-reason", "data-field": "pacer_reason" }, reasons.length ? reasons.join(" · ") : ""),
+      compliancePanel(c),
       live.length ? el("table", { class: "wb-calls" },
         el("tbody", {}, live.sort((a, b) => Date.parse(a.since) - Date.parse(b.since)).map((x) =>
           el("tr", { "data-call": x.call_id, class: `call-${x.state}` },
@@ -178,6 +210,12 @@ function apply(msg) {
       break;
     case "campaign.stats":
       campaigns.set(String(msg.campaign_id), { ...campaigns.get(String(msg.campaign_id)), ...msg });
+      break;
+    case "campaign.compliance":
+      for (const x of msg.campaigns || []) {
+        const known = campaigns.get(String(x.campaign_id));
+        if (known) campaigns.set(String(x.campaign_id), { ...known, compliance: x.compliance });
+      }
       break;
     case "call.state":
       if (msg.state === "ended") calls.delete(String(msg.call_id));
