@@ -60,4 +60,8 @@ def resource(path: str, **handlers: Callable[[Request], Awaitable[Response]]) ->
     rules = [getattr(h, "access", None) for h in by_method.values()]
     if rules[0] is not None and all(rule == rules[0] for rule in rules):
         dispatch.__dict__["access"] = rules[0]  # one access rule for every method: say it as guard() does
+    # Each method's own rule too, so a route whose methods differ (read vs write) still says who may
+    # do what: tests/web/test_scope_matrix.py checks every route-method by it.
+    access_by_method: dict[str, dict[str, Any]] = {m: rule for m, rule in zip(by_method, rules) if rule is not None}
+    dispatch.__dict__["access_by_method"] = access_by_method
     return Route(path, dispatch, methods=list(by_method))
