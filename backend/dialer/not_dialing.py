@@ -37,6 +37,8 @@ class NotDialing(str, Enum):
     OUTSIDE_CALLING_HOURS = ("outside_calling_hours", "It is outside the calling hours of the due contacts, in "
                                                       "their time zones ({detail}).")
     BAD_CALLING_WINDOWS = ("bad_calling_windows", "The dial profile's calling hours are malformed: {detail}.")
+    CLOSURE_DAY = ("closure_day", "Not dialing today: {detail}.")
+    PUBLIC_HOLIDAY = ("public_holiday", "Not dialing today: {detail}.")
     # -- the agents (the diagnosis) ---------------------------------------------------------
     NO_AGENT_LOGGED_IN = ("no_agent_logged_in", "No agent of the campaign's team is logged in.")
     NO_AGENT_WITH_SKILLS = ("no_agent_with_skills", "No logged-in agent has the skills the campaign needs: "

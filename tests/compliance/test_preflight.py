@@ -4,10 +4,12 @@ setting rules a regulatory profile enforces."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from dialer.compliance.hours import ClosureDays
 from dialer.compliance.preflight import CampaignFacts, Status, preflight, report, returnable, violations
 from dialer.compliance.profiles import PROFILES, Regulation, profile_for, regulation_named
 
@@ -131,3 +133,21 @@ def test_limits_list_what_is_enforced_and_the_per_number_limits() -> None:
     assert "no Sundays" in next(r.detail for r in preflight(facts("eu")) if r.rule == "limits")
     none = next(r for r in preflight(facts("none")) if r.rule == "limits")
     assert none.status is Status.NA and "no call-count limit per number" in none.detail
+
+
+def test_holidays_says_when_today_is_a_closure_day_or_a_public_holiday() -> None:
+    prague = ZoneInfo("Europe/Prague")
+    closures = (ClosureDays({date(2026, 12, 5): "Stocktaking", date(2026, 12, 31): "New Year's Eve",
+                             date(2026, 12, 1): "past"}, prague),)
+    closed = next(r for r in preflight(facts(closures=closures)) if r.rule == "holidays")
+    assert closed.status is Status.PASS
+    assert closed.detail.startswith("Not dialing today: company closure day 2026-12-05: Stocktaking. ")
+    assert closed.detail.endswith("; 1 company closure day ahead, the next 2026-12-31 (New Year's Eve)")
+    holiday = next(r for r in preflight(facts(holidays_today=("public holiday Christmas Eve in CZ",)))
+                   if r.rule == "holidays")
+    assert holiday.detail.startswith("Not dialing today: public holiday Christmas Eve in CZ. ")
+    # Outside any law public holidays are calling days; the company's own closure days still hold.
+    none = next(r for r in preflight(facts("none", closures=closures, holidays_today=("x",))) if r.rule == "holidays")
+    assert none.status is Status.NA and none.detail.startswith("Not dialing today: company closure day 2026-12-05")
+    assert "x" not in none.detail.split(".")[0]
+    assert report(facts(closures=closures))["ok"] is True, "a day off is no failure"

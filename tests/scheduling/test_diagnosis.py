@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
+from dialer.compliance.hours import CallingHours, ClosureDays
 from dialer.models.enums import AgentState, CampaignMode, CampaignStatus
 from dialer.not_dialing import NotDialing as Code
 from dialer.not_dialing import NotDialingReason
 from dialer.scheduling.diagnosis import AgentView, DiagnosisInput, DueGroup, diagnose
+from dialer.scheduling.windows import WeeklyWindows
 
 # Wednesday 2026-03-04 12:00 UTC = 13:00 in Prague, 07:00 in New York.
 NOON = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
@@ -82,3 +86,44 @@ def test_a_live_reason_the_data_already_gives_is_said_once() -> None:
     d = diagnose(data(status=CampaignStatus.PAUSED), NOON, live=(NotDialingReason(Code.NOT_RUNNING, "paused"),))
     assert codes(d) == [Code.NOT_RUNNING]
     assert d.as_json()["reasons"][0]["message"] == "The campaign is paused; start or resume it."
+
+
+# Thursday 24 December 2026, 12:00 in Prague: Christmas Eve, a public holiday in Czechia.
+CHRISTMAS_EVE = datetime(2026, 12, 24, 11, 0, tzinfo=timezone.utc)
+PRAGUE_CZ = DueGroup(("Europe/Prague",), 10, "CZ")
+
+
+def test_a_closure_day_of_the_campaign_says_so_whatever_is_due() -> None:
+    closed = (ClosureDays({date(2026, 3, 4): "Inventory"}, ZoneInfo("Europe/Prague")),)
+    d = diagnose(data(closures=closed), NOON)
+    assert codes(d) == [Code.CLOSURE_DAY]
+    assert d.reasons[0].message == "Not dialing today: company closure day 2026-03-04: Inventory."
+    assert d.reasons[0].until == datetime(2026, 3, 4, 23, 0, tzinfo=timezone.utc), "Prague's midnight"
+    d = diagnose(data(closures=closed, due_groups=(), due_total=0), NOON)
+    assert codes(d) == [Code.CLOSURE_DAY], "not a vague 'not yet due'"
+
+
+def test_a_public_holiday_of_every_due_callee_is_named() -> None:
+    d = diagnose(data(due_groups=(PRAGUE_CZ,), skip_holidays=True), CHRISTMAS_EVE)
+    assert codes(d) == [Code.PUBLIC_HOLIDAY]
+    assert d.reasons[0].message.startswith("Not dialing today: public holiday ") and " in CZ" in d.reasons[0].message
+    assert not diagnose(data(due_groups=(PRAGUE_CZ,), skip_holidays=False), CHRISTMAS_EVE).reasons, "the law's choice"
+
+
+def test_contacts_put_back_for_a_holiday_say_the_holiday_not_not_yet_due() -> None:
+    later = datetime(2026, 12, 28, 7, 0, tzinfo=timezone.utc)
+    waiting = data(due_groups=(), due_total=0, next_due_at=later, waiting_groups=(PRAGUE_CZ,), skip_holidays=True)
+    d = diagnose(waiting, CHRISTMAS_EVE)
+    assert codes(d) == [Code.PUBLIC_HOLIDAY] and d.reasons[0].until == later
+    # Some of those due next are elsewhere: not yet due, and the holiday says whom it keeps.
+    mixed = replace(waiting, waiting_groups=(PRAGUE_CZ, DueGroup(("Europe/London",), 5, "GB")))
+    d = diagnose(mixed, CHRISTMAS_EVE)
+    assert codes(d) == [Code.NOT_YET_DUE, Code.PUBLIC_HOLIDAY] and "(10 of the 15 due next)" in d.reasons[1].detail
+
+
+def test_due_contacts_of_their_own_profile_are_judged_by_its_hours() -> None:
+    evenings = CallingHours(WeeklyWindows.parse({"wed": [["18:00", "20:00"]]}))
+    own = data(due_groups=(DueGroup(("Europe/Prague",), 10, "CZ", None, 7),), own_hours={7: evenings})
+    d = diagnose(own, NOON)  # 13:00 in Prague: the campaign's hours, not the contacts' own
+    assert codes(d) == [Code.OUTSIDE_CALLING_HOURS] and d.reasons[0].until == datetime(2026, 3, 4, 17, 0,
+                                                                                        tzinfo=timezone.utc)

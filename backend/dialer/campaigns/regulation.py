@@ -153,7 +153,7 @@ def facts_of(campaign: Any, dial: DialSettings, **record: Any) -> CampaignFacts:
         else str(campaign.abandon_window or "30d"),
         no_agent_action=action.value if isinstance(action, Enum) else str(action or "hold"),
         abandon_message=campaign.abandon_message or "", hold_message=campaign.hold_message or "",
-        daily_limit=dial.daily_limit, lifetime_limit=dial.lifetime_limit, **record)
+        daily_limit=dial.daily_limit, lifetime_limit=dial.lifetime_limit, closures=dial.closures, **record)
 
 
 def _refusal(result: RuleResult) -> str:

@@ -6,7 +6,6 @@ bounded number of due contacts decides the calling-hours question).
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, time, timezone
 from typing import Any, Sequence
 from zoneinfo import ZoneInfo
@@ -15,15 +14,15 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from dialer.billing.service.accounts import prepaid_stop_reason
+from dialer.campaigns.callees import SAMPLE, callee_groups
 from dialer.campaigns.fields import valid_timezone
-from dialer.campaigns.regulation import campaign_regulation, dial_settings
+from dialer.campaigns.regulation import campaign_regulation, contact_profiles_settings, dial_settings
 from dialer.models import AgentSession, AgentStateChange, CallAttempt, Campaign, Contact
 from dialer.models.enums import AgentState, ContactStatus
 from dialer.not_dialing import NotDialing, NotDialingReason
 from dialer.scheduling.diagnosis import AgentView, Diagnosis, DiagnosisInput, DueGroup, diagnose
-from dialer.scheduling.zones import contact_zones
 
-DUE_SAMPLE = 2000
+WAITING_SAMPLE = 200
 
 
 def _value(v: Any) -> str:
@@ -76,26 +75,30 @@ async def load_diagnosis_input(campaign: Campaign, now: datetime) -> DiagnosisIn
     await campaign.fetch_related("dial_profile")
     list_ids = await _list_ids(campaign)
     counts = await contact_counts(list_ids)
-    due_q = Contact.filter(contact_list_id__in=list_ids, status=ContactStatus.PENDING).filter(
-        Q(next_attempt_at=None) | Q(next_attempt_at__lte=now))
+    pending = Contact.filter(contact_list_id__in=list_ids, status=ContactStatus.PENDING)
+    due_q = pending.filter(Q(next_attempt_at=None) | Q(next_attempt_at__lte=now))
     due_total = await due_q.count() if list_ids else 0
-    groups: Counter[tuple[str, ...]] = Counter()
+    groups: list[DueGroup] = []
+    waiting: list[DueGroup] = []
     next_due_at = None
+    fallback = _profile_zone(campaign)
     if due_total:
-        fallback = _profile_zone(campaign)
-        for row in await due_q.limit(DUE_SAMPLE).values("timezone", "phone"):
-            groups[tuple(z.key for z in contact_zones(row["timezone"], row["phone"], fallback))] += 1
+        groups = await callee_groups(due_q, fallback, SAMPLE)
     elif counts["pending"]:
-        nxt = await (Contact.filter(contact_list_id__in=list_ids, status=ContactStatus.PENDING,
-                                    next_attempt_at__gt=now).order_by("next_attempt_at").first())
+        nxt = await pending.filter(next_attempt_at__gt=now).order_by("next_attempt_at").first()
         next_due_at = nxt.next_attempt_at if nxt else None
-    profile = campaign.dial_profile
+        # Those due next, whose day off (a holiday, a closure day) may be why none is due now.
+        waiting = await callee_groups(pending.filter(next_attempt_at__gt=now).order_by("next_attempt_at"), fallback,
+                                      WAITING_SAMPLE)
+    # The hours the engine dials in: the dial profile's, else the regulatory profile's defaults;
+    # a contact's own profile's for those that name one (engine/contact_feed.py).
+    dial = dial_settings(campaign_regulation(campaign.regulatory_profile), campaign.dial_profile)
+    own = await contact_profiles_settings(dial, (g.profile_id for g in (*groups, *waiting)))
     return DiagnosisInput(
         status=campaign.status, mode=campaign.mode, archived=campaign.archived, list_count=len(list_ids),
-        counts=counts, due_groups=tuple(DueGroup(zones, n) for zones, n in groups.items()), due_total=due_total,
-        # The hours the engine dials in: the dial profile's, else the regulatory profile's defaults.
-        next_due_at=next_due_at,
-        calling_windows=dial_settings(campaign_regulation(campaign.regulatory_profile), profile).calling_windows,
+        counts=counts, due_groups=tuple(groups), due_total=due_total, next_due_at=next_due_at,
+        calling_windows=dial.calling_windows, skip_holidays=dial.skip_holidays, closures=dial.closures,
+        own_hours={pid: d.hours for pid, d in own.items()}, waiting_groups=tuple(waiting),
         agents=await _agents(campaign), required_skills=tuple(campaign.required_skills or ()),
     )
 

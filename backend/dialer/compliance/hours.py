@@ -81,25 +81,32 @@ class DayOff:
 
 def country_of(phone: str) -> str | None:
     """ISO 3166 code of the number's country ("CZ", "US"), None if the number does not say."""
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return None
-    region = phonenumbers.region_code_for_number(number)
-    return region if region and region != "ZZ" else None
+    return _number_place(phone)[0]
 
 
 def subdivision_of(phone: str, country: str | None) -> str | None:
     """The region of a number's area code where the numbering plan tells it: the US state
     ("NY"), the Canadian province ("ON"). Elsewhere the geocoder names a city ("Berlin",
     "Sydney"), not a region, and the number says no region."""
-    if country not in ("US", "CA"):
-        return None
+    place_country, region = _number_place(phone)
+    return region if country is not None and country == place_country else None
+
+
+@lru_cache(maxsize=16384)
+def _number_place(phone: str) -> tuple[str | None, str | None]:
+    """(country, region) of a number, parsed once: the lease and the campaign page ask of the
+    same numbers again and again."""
     try:
-        description = geocoder.description_for_number(phonenumbers.parse(phone, None), "en")
+        number = phonenumbers.parse(phone, None)
     except phonenumbers.NumberParseException:
-        return None
-    return _region_named(country, description.rsplit(", ", 1)[-1])
+        return None, None
+    country = phonenumbers.region_code_for_number(number)
+    if not country or country == "ZZ":
+        return None, None
+    if country not in ("US", "CA"):
+        return country, None
+    description = geocoder.description_for_number(number, "en")
+    return country, _region_named(country, description.rsplit(", ", 1)[-1])
 
 
 ZONE_REGIONS: Mapping[str, tuple[str, str]] = {
@@ -188,12 +195,23 @@ def _midnight_after(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(timezone.utc)
 
 
-def closure_on(now: datetime, hours: CallingHours) -> DayOff | None:
+def closure_on(now: datetime, closures: Sequence[ClosureDays]) -> DayOff | None:
     """The company closure day `now` falls on, whoever the callee; None when the company works."""
-    for closure in hours.closures:
+    for closure in closures:
         day = now.astimezone(closure.zone).date()
         if day in closure.days:
             return DayOff(DayOffKind.CLOSURE, day, closure.days[day], _midnight_after(day, closure.zone))
+    return None
+
+
+def holiday_for(now: datetime, callee: Callee) -> DayOff | None:
+    """The callee's public holiday `now` falls on, in any of their zones (whether or not a rule
+    skips holidays); None on a working day there."""
+    where = "-".join(filter(None, (callee.country, callee.subdivision)))
+    for zone in callee.zones:
+        day = now.astimezone(zone).date()
+        if (name := holiday_on(day, callee.country, callee.subdivision)) is not None:
+            return DayOff(DayOffKind.HOLIDAY, day, name, _midnight_after(day, zone), where)
     return None
 
 
@@ -201,15 +219,9 @@ def day_off(now: datetime, callee: Callee, hours: CallingHours) -> DayOff | None
     """Why `now`'s day is no calling day for the callee, whatever the hour: a closure day of the
     company (its date in the company's zone) first, else a public holiday of theirs (in any of
     their zones) when the hours skip holidays; None on a calling day."""
-    if (closed := closure_on(now, hours)) is not None:
+    if (closed := closure_on(now, hours.closures)) is not None:
         return closed
-    if hours.skip_holidays:
-        where = "-".join(filter(None, (callee.country, callee.subdivision)))
-        for zone in callee.zones:
-            day = now.astimezone(zone).date()
-            if (name := holiday_on(day, callee.country, callee.subdivision)) is not None:
-                return DayOff(DayOffKind.HOLIDAY, day, name, _midnight_after(day, zone), where)
-    return None
+    return holiday_for(now, callee) if hours.skip_holidays else None
 
 
 def closed_on(now: datetime, callee: Callee, hours: CallingHours) -> bool:

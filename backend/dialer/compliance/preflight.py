@@ -14,6 +14,7 @@ from typing import Callable, Mapping
 
 import phonenumbers
 
+from dialer.compliance.hours import ClosureDays, closure_on
 from dialer.compliance.law import ABANDON_QUIET_PERIOD
 from dialer.compliance.profiles import RegulatoryProfile, Regulation, profile_for
 from dialer.scheduling.windows import DAYS, WeeklyWindows, WindowError
@@ -63,6 +64,11 @@ class CampaignFacts:
     daily_limit: int | None = None
     lifetime_limit: int | None = None
     """The dial profile's calls per number per day and ever (None: no limit)."""
+    closures: tuple[ClosureDays, ...] = ()
+    """The dial profile's company closure days."""
+    holidays_today: tuple[str, ...] = ()
+    """The callees' public holidays today, as found in a sample of the contacts left
+    ("public holiday Christmas Eve in CZ")."""
     now: datetime | None = None
 
     @property
@@ -104,13 +110,38 @@ def check_hours(f: CampaignFacts) -> RuleResult:
 
 
 def check_holidays(f: CampaignFacts) -> RuleResult:
+    """Public holidays skipped where the law wants it, and what keeps the campaign off today: a
+    company closure day, or its callees' public holiday (so that the page says "not dialing
+    today: public holiday X in CZ", not a vague "not yet due")."""
     p = f.profile
+    closures = _closure_days(f)
     if not p.skip_holidays:
-        return RuleResult("holidays", Status.NA, f"{p.label}: public holidays are calling days")
+        return RuleResult("holidays", Status.NA, _today(f, holidays=False)
+                          + f"{p.label}: public holidays are calling days{closures}")
     if not f.skip_holidays:
         return RuleResult("holidays", Status.FAIL, f"{p.label} skips public holidays", "skip_holidays")
-    return RuleResult("holidays", Status.PASS,
-                      "public holidays of the callee's country (and US state) are skipped")
+    return RuleResult("holidays", Status.PASS, _today(f, holidays=True)
+                      + f"public holidays of the callee's country (and region where known) are skipped{closures}")
+
+
+def _today(f: CampaignFacts, *, holidays: bool) -> str:
+    days = []
+    if f.now is not None and (closed := closure_on(f.now, f.closures)) is not None:
+        days.append(closed.describe())
+    if holidays:
+        days += f.holidays_today
+    return f"Not dialing today: {'; '.join(days)}. " if days else ""
+
+
+def _closure_days(f: CampaignFacts) -> str:
+    """How many company closure days are ahead, and the next."""
+    ahead = sorted((day, note) for c in f.closures for day, note in c.days.items()
+                   if f.now is None or day > f.now.astimezone(c.zone).date())
+    if not ahead:
+        return ""
+    day, note = ahead[0]
+    return (f"; {len(ahead)} company closure day{'s' if len(ahead) != 1 else ''} ahead, the next "
+            f"{day.isoformat()}" + (f" ({note})" if note else ""))
 
 
 def check_message(f: CampaignFacts) -> RuleResult:

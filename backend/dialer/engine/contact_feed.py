@@ -130,18 +130,18 @@ async def _calls_per_number(phones: list[str], since: datetime | None) -> dict[s
 async def _closed_profiles(config: CampaignConfig, now: datetime) -> tuple[int, ...]:
     """The contacts' own dial profiles met so far that are on a closure day now, read afresh
     (an admin may have taken the day off the profile since)."""
-    known = [pid for pid, dial in config.own_dials.items() if closure_on(now, dial.hours) is not None]
+    known = [pid for pid, dial in config.own_dials.items() if closure_on(now, dial.closures) is not None]
     if not known:
         return ()
     await config.take_contact_profiles(known)
-    return tuple(pid for pid in known if closure_on(now, config.dial_for(pid).hours) is not None)
+    return tuple(pid for pid in known if closure_on(now, config.dial_for(pid).closures) is not None)
 
 
 async def select_contacts(config: CampaignConfig, owner: str, want: int, now: datetime,
                           rng: random.Random, owner_agent_id: int | None = None) -> FeedResult:
     """Lease and check contacts; what may not be called now goes back with its due time."""
     result = FeedResult()
-    if want <= 0 or not config.list_ids or closure_on(now, config.dial.hours) is not None:
+    if want <= 0 or not config.list_ids or closure_on(now, config.dial.closures) is not None:
         # The campaign's company is closed today: its agents are off, whoever the contact (the
         # campaign page says so, `campaigns/status.py`).
         return result

@@ -33,7 +33,7 @@ from dialer.engine.records import RecordWriter
 from dialer.engine.restart import STOPPED_REASON, PreviousRun
 from dialer.engine.state import EngineState, utc_now
 from dialer.hub import MemoryHub
-from dialer.models import CallAttempt, Campaign
+from dialer.models import CallAttempt, Campaign, DialProfile
 from dialer.models.enums import AgentState, CallDirection, CallOutcome, CampaignMode, CampaignStatus
 from dialer.not_dialing import NotDialing, NotDialingReason
 from dialer.scheduling.leasing import reclaim_expired_leases, renew_leases
@@ -175,7 +175,13 @@ class Engine:
         wanted = {c.id: c for c in rows}
         for campaign_id in [cid for cid in self.s.campaigns if cid not in wanted]:
             await self._drop_campaign(campaign_id)
+        # An edit of a campaign's dial profile (its hours, retries, closure days) is an edit of the campaign.
+        profile_ids = {c.dial_profile_id for c in rows if c.dial_profile_id is not None}
+        profiles_edited = dict(await DialProfile.filter(id__in=profile_ids).values_list("id", "updated_at")) \
+            if profile_ids else {}
         for campaign in rows:
+            edited = max(filter(None, (campaign.updated_at, profiles_edited.get(campaign.dial_profile_id))),
+                         default=None)
             rt = self.s.campaigns.get(campaign.id)
             if rt is None:
                 config = await CampaignConfig.load(campaign)
@@ -183,7 +189,7 @@ class Engine:
                 await resume_pacer(rt, config.pacer, self.s.clock())
                 self.s.campaigns[campaign.id] = rt
                 log.info("campaign %s (%s) is now run by %s", campaign.name, campaign.mode.value, self.engine_id)
-            elif campaign.updated_at and rt.config_loaded_at < campaign.updated_at:
+            elif edited and rt.config_loaded_at < edited:
                 config = await CampaignConfig.load(campaign)
                 if config.abandon_window != rt.config.abandon_window:
                     # The rule changed (30 days <-> 24 h): count its window afresh from the record.
@@ -193,8 +199,10 @@ class Engine:
                     await save_pacer(rt, self.s.clock())
                     await resume_pacer(rt, config.pacer, self.s.clock())
                     log.info("campaign %s now paced by %s", config.name, config.pacer)
+                # The contacts' own profiles its calls in progress were dialed by, for their rescheduling.
+                await config.take_contact_profiles(rt.config.own_dials)
                 rt.config = config
-            rt.config_loaded_at = campaign.updated_at or self.s.clock()
+            rt.config_loaded_at = edited or self.s.clock()
             rt.paused = campaign.status is CampaignStatus.PAUSED
 
     async def _drop_campaign(self, campaign_id: int) -> None:
@@ -258,7 +266,9 @@ class Engine:
             self.preview.pace(rt, now)
             rt.not_dialing = [NotDialingReason(NotDialing.NO_CONTACT_DUE)] if rt.contacts_exhausted else []
             return
-        snapshot = rt.snapshot(now, self.s.agents.values(), self.s.calls.values())
+        tracked = self.s.presence_grace_s is not None
+        snapshot = rt.snapshot(now, self.s.agents.values(), self.s.calls.values(),
+                               self.s.presence.screens_closed if tracked else None)
         decision = rt.decide(snapshot)
         if decision.release:
             self.calls.release_ringing(rt, decision.release, now)
@@ -308,7 +318,7 @@ class Engine:
                 continue
             call = self.calls.track(prepared, rt.campaign_id, self.s.clock())
             rt.launches.append(call.originated_at)
-            failure = await self.calls.originate(call, rt.config.ring_timeout_s)
+            failure = await self.calls.originate(call, rt.config.ring_timeout_for(call.dial_profile_id))
             if isinstance(failure, (OriginateRefused, NotConnected)):
                 refused = f"Asterisk refused calls ({failure})"
 

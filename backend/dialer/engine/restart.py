@@ -81,7 +81,8 @@ def ghost_of(last: CallAttempt, contact: Contact) -> CustomerCall:
     return CustomerCall(call_id=last.channel_id, attempt_id=last.id, campaign_id=last.campaign_id or 0,
                         contact_id=contact.id, phone=last.phone, phone_index=contact.phone_index,
                         caller_id=last.caller_id, attempt_no=contact.attempts,
-                        phone_count=1 + len(contact.alt_phones or []), max_attempts=contact.max_attempts)
+                        phone_count=1 + len(contact.alt_phones or []), max_attempts=contact.max_attempts,
+                        dial_profile_id=contact.dial_profile_id)
 
 
 class PreviousRun:
@@ -152,6 +153,9 @@ class PreviousRun:
             self.settled.contacts_released += 1
             return
         outcome = closed.get(last.id) or _outcome_of(last)
+        if (rt := self.s.campaigns.get(last.campaign_id or 0)) is not None:
+            # Its own dial profile's retries and attempt limit, when it names one.
+            await rt.config.take_contact_profiles([contact.dial_profile_id])
         if last.id in closed and last.answered_at is None and last.channel_id:
             self._ringing[last.channel_id] = ghost_of(last, contact)
         if last.id not in closed:
