@@ -10,6 +10,7 @@ import time
 from dialer.engine.agents import Phone
 from dialer.models import AgentStateChange, CallAttempt
 from dialer.models.enums import AgentState
+from dialer.pacing.snapshot import WrapUp
 
 STAYERS = ["+420601000118", "+420601000218", "+420601000318", "+420601000418"]
 
@@ -133,3 +134,31 @@ async def test_after_an_asterisk_restart_that_lost_every_channel_phones_come_bac
                               for a in w.engine.s.agents.values()), timeout=10)
     assert time.monotonic() - back <= 5.0
     assert _ready_in_snapshot(w, campaign.id) == 2
+
+
+async def test_an_agent_whose_screens_closed_is_counted_on_only_by_the_wrap_up_timer(engine_world) -> None:
+    # Their phone still carries the call, but nobody can set the disposition: a wrap-up ends
+    # only by its set time, and one still on a call is not expected back within the forecast.
+    w = engine_world
+    campaign, (a1,) = await w.campaign("predictive", STAYERS[:1], agents=1)
+    await w.engine.agent_login(a1, {campaign.id})
+    await _ready(w, a1)
+    await w.run(campaign)
+    await w.until(lambda: w.engine.s.agents[a1].state is AgentState.ON_CALL)
+    rt, s = w.engine.s.campaigns[campaign.id], w.engine.s
+    s.presence.opened(a1, s.clock())
+    s.presence.closed(a1, s.clock())
+    open_ = rt.snapshot(s.clock(), s.agents.values(), s.calls.values(), lambda _: False)
+    closed = rt.snapshot(s.clock(), s.agents.values(), s.calls.values(), s.presence.screens_closed)
+    assert (len(open_.agents_on_call_s), open_.agents_paused) == (1, 0)
+    assert (len(closed.agents_on_call_s), closed.agents_paused) == (0, 1)
+    s.agents[a1].state = AgentState.WRAP_UP  # as the call's end leaves them
+
+    def wrap_up() -> WrapUp:
+        (wrap,) = rt.snapshot(s.clock(), s.agents.values(), s.calls.values(),
+                              s.presence.screens_closed).agents_in_wrap_up
+        return wrap
+
+    assert wrap_up().by_timer_only and wrap_up().expected_s == s.agents[a1].wrap_up_s
+    s.presence.opened(a1, s.clock())
+    assert not wrap_up().by_timer_only

@@ -6,7 +6,7 @@ import math
 
 from dialer.pacing.adaptive import AdaptivePacer, AdaptiveState
 from dialer.pacing.decision import Reason
-from dialer.pacing.snapshot import Learned
+from dialer.pacing.snapshot import Learned, WrapUp
 
 from .worlds import learned, snapshot
 
@@ -102,3 +102,16 @@ def test_no_call_beyond_one_per_ready_agent_while_one_abandon_would_cross_the_ca
     # With an abandon to spare the forecast decides, and dials ahead.
     roomy = AdaptivePacer().calls_to_launch(snapshot(**world, knowledge=learned(answers_in_window=1000)), SETTLED)
     assert roomy.calls > 3 and roomy.reason is Reason.FORECAST
+
+
+def test_an_agent_who_cannot_end_their_wrap_up_is_counted_on_only_when_its_time_runs_out() -> None:
+    # Wrap-ups usually end in about a second; this agent's screen is gone 6 s into one, so only
+    # the set 20 s frees them. The learned law alone sees them as free any moment.
+    quick = dataclasses.replace(learned(), wrap_up_s=tuple(0.5 + i / 50 for i in range(50)))
+    world = snapshot(on_call=[30.0] * 9, knowledge=quick)
+    stuck = WrapUp(elapsed_s=6.0, expected_s=20.0)
+    at_screen = dataclasses.replace(world, agents_in_wrap_up=(stuck,))
+    unattended = dataclasses.replace(world, agents_in_wrap_up=(dataclasses.replace(stuck, by_timer_only=True),))
+    assert calls(unattended) < calls(at_screen)
+    nearly_over = dataclasses.replace(world, agents_in_wrap_up=(WrapUp(19.5, 20.0, by_timer_only=True),))
+    assert calls(nearly_over) > calls(unattended)

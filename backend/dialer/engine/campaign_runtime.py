@@ -9,10 +9,11 @@ each finished call in memory; the window rolls on with the clock (`compliance_wi
 from __future__ import annotations
 
 import logging
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from dialer.campaigns.regulation import (
     DialSettings,
@@ -195,7 +196,11 @@ class CampaignRuntime:
     def campaign_id(self) -> int:
         return self.config.campaign_id
 
-    def snapshot(self, now: datetime, agents: Iterable[LiveAgent], calls: Iterable[CustomerCall]) -> Snapshot:
+    def snapshot(self, now: datetime, agents: Iterable[LiveAgent], calls: Iterable[CustomerCall],
+                 screens_closed: Callable[[int], bool] | None = None) -> Snapshot:
+        """`screens_closed(agent_id)`: none of the agent's screens is open (None: not tracked).
+        Such an agent still talks on their phone, but cannot end a wrap-up: one on a call is
+        not counted on, one in wrap-up only when its set time runs out."""
         ready = on_call = paused = 0
         on_call_ages: list[float] = []
         wraps: list[WrapUp] = []
@@ -209,12 +214,18 @@ class CampaignRuntime:
                 ready += 1
             elif a.pause_requested is not None or not (a.phone_up or a.per_call) or a.state is AgentState.NOT_READY:
                 paused += a.state is not AgentState.LOGGED_OUT
+            elif (a.state is AgentState.ON_CALL and screens_closed is not None
+                  and screens_closed(a.agent_id)):
+                paused += 1
             elif a.state in (AgentState.ON_CALL, AgentState.RESERVED, AgentState.RINGING):
                 on_call += 1
                 on_call_ages.append((now - a.since).total_seconds() if a.since else 0.0)
             elif a.state is AgentState.WRAP_UP:
                 elapsed = (now - a.since).total_seconds() if a.since else 0.0
-                wraps.append(WrapUp(elapsed_s=elapsed, expected_s=a.wrap_up_s))
+                unattended = screens_closed is not None and screens_closed(a.agent_id)
+                timer = a.wrap_up_s if self.config.auto_end_wrap_up else math.inf
+                wraps.append(WrapUp(elapsed_s=elapsed, expected_s=timer if unattended else a.wrap_up_s,
+                                    by_timer_only=unattended))
             elif a.state is AgentState.PAUSED:
                 paused += 1
         ringing, waiting = [], []

@@ -316,11 +316,18 @@ class ForecastModels:
             done, spread = table.sums(np.asarray(snapshot.agents_on_call_s))
             surplus += done
             variance += spread
-        if snapshot.agents_in_wrap_up:
+        timed = [w for w in snapshot.agents_in_wrap_up if w.by_timer_only]
+        if timed:
+            # The learned law (wrap-ups of agents at their screens) would see such an agent,
+            # already past most wrap-ups, as free any moment: the set time is what frees them.
+            remaining = np.asarray([w.remaining_s for w in timed])
+            surplus += (remaining[:, None] <= (horizons + grace)[None, :]).sum(axis=0)
+        wrapping = [w for w in snapshot.agents_in_wrap_up if not w.by_timer_only]
+        if wrapping:
             wrap, tables = self.wrap(learned.wrap_up_s, answered)
-            elapsed = np.asarray([w.elapsed_s for w in snapshot.agents_in_wrap_up])
+            elapsed = np.asarray([w.elapsed_s for w in wrapping])
             if wrap.learned is None:
-                expected = np.asarray([w.expected_s for w in snapshot.agents_in_wrap_up])
+                expected = np.asarray([w.expected_s for w in wrapping])
                 surplus += wrap.done_within(elapsed, expected, horizons + grace).sum(axis=0)
             else:
                 if "table" not in tables:

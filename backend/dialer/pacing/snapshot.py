@@ -51,6 +51,9 @@ class WrapUp:
 
     elapsed_s: float
     expected_s: float
+    by_timer_only: bool = False
+    """The agent cannot end it (no screen of theirs is open): it ends when the set wrap-up time
+    runs out, however quickly wrap-ups usually end."""
 
     @property
     def remaining_s(self) -> float:

@@ -40,6 +40,11 @@ class Presence:
         screens = self._agents.get(agent_id)
         return screens is not None and screens.open > 0
 
+    def screens_closed(self, agent_id: int) -> bool:
+        """The agent had a screen and none is open now (within the grace or past it)."""
+        screens = self._agents.get(agent_id)
+        return screens is not None and screens.last_seen is not None and screens.open == 0
+
     def gone(self, agent_id: int, now: datetime, grace_s: float) -> bool:
         """No screen open, and no sign of life for `grace_s`."""
         screens = self._agents.get(agent_id)
