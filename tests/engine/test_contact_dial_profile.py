@@ -1,19 +1,22 @@
 """A contact's own dial profile, set on the contact or by the import that brought it, governs its
 calls through the fake Asterisk (issue 21: "a dial profile set per contact or per import is
-stored and ignored"): its calling hours, cut to the campaign's law; its retry interval and
-attempt limit; its ring time. Contacts without one keep the campaign's."""
+stored and ignored"): its calling hours, cut to the campaign's law, and closure days; its retry
+interval and attempt limit; its ring time; its calls per number. Contacts without one keep the
+campaign's."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from dialer.engine.contact_feed import select_contacts
 from dialer.importer.jobs import import_file
 from dialer.importer.plan import ImportOptions
 from dialer.models import CallAttempt, Contact, ContactList, DialProfile
-from dialer.models.enums import ContactStatus
+from dialer.models.enums import CallDirection, ContactStatus
 
 PRAGUE = ZoneInfo("Europe/Prague")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -148,3 +151,40 @@ async def test_an_imports_dial_profile_governs_its_contacts(engine_world, tmp_pa
     await ticking(w)
     assert not await CallAttempt.filter(phone="+420601000418").exists(), "the import's profile: evenings only"
     assert (await Contact.get(phone="+420601000418")).next_attempt_at == datetime(2026, 12, 2, 18, 0, tzinfo=PRAGUE)
+
+
+async def test_its_own_profiles_closure_day_keeps_it_off_that_day(engine_world) -> None:
+    w = engine_world
+    w.engine.s.clock = moving_clock(WEDNESDAY_10)
+    campaign, agents = await w.campaign("progressive", [CAMPAIGNS, OWN], agents=2)
+    await own_profile(OWN, "Office", timezone="Europe/Prague",
+                      calling_windows={d: [["08:00", "20:00"]] for d in WEEKDAYS},
+                      closure_days=[{"date": "2026-12-02", "note": "Inventory"}])
+    await dialing(w, campaign, agents)
+    await w.until(lambda: CallAttempt.filter(phone=CAMPAIGNS).exists())
+    await ticking(w)
+    assert not await CallAttempt.filter(phone=OWN).exists()
+    assert (await Contact.get(phone=OWN)).next_attempt_at == datetime(2026, 12, 3, 8, 0, tzinfo=PRAGUE)
+
+
+async def test_its_calls_per_number_are_its_own_profiles(engine_world) -> None:
+    w = engine_world
+    today, ever = "+420601000418", "+420601000518"
+    campaign, _ = await w.campaign("progressive", [CAMPAIGNS, today, ever], agents=0)  # no limits
+    await own_profile(today, "Once a day", daily_limit_per_number=1)
+    await own_profile(ever, "Once ever", lifetime_limit_per_number=1)
+    now = WEDNESDAY_10.astimezone(timezone.utc)
+    for phone, at in ((CAMPAIGNS, now - timedelta(hours=1)), (today, now - timedelta(hours=1)),
+                      (ever, now - timedelta(days=30))):
+        contact = await Contact.get(phone=phone)
+        await CallAttempt.create(campaign_id=campaign.id, contact_id=contact.id, phone=phone, caller_id="",
+                                 direction=CallDirection.OUTBOUND, originated_at=at, ended_at=at)
+    await w.run(campaign)
+    config = w.engine.s.campaigns[campaign.id].config
+    feed = await select_contacts(config, "test-engine", 3, now, random.Random(1))
+    assert [c.phone for c in feed.candidates] == [CAMPAIGNS], "the campaign's profile sets no limit"
+    waiting = await Contact.get(phone=today)
+    assert waiting.status is ContactStatus.PENDING
+    assert waiting.next_attempt_at == datetime(2026, 12, 3, 0, 0, tzinfo=PRAGUE), "the callee's next midnight"
+    closed = await Contact.get(phone=ever)
+    assert (closed.status, closed.last_outcome) == (ContactStatus.EXHAUSTED, "limit")

@@ -33,7 +33,9 @@ CONTACT_FIELDS: tuple[Field, ...] = (
           help="Empty: the dial profile's limit."),
     Field("caller_id", "Caller ID", "phone", max_length=32),
     Field("caller_id_pool", "Caller-ID pool", "ref"),
-    Field("dial_profile", "Dial profile", "ref"),
+    Field("dial_profile", "Dial profile", "ref",
+          help="Empty: the campaign's. Its calling hours, closure days, retries, ring time and limits then govern "
+               "this contact's calls, within the campaign's regulatory profile."),
     Field("custom_fields", "Custom fields (JSON)", "json"),
 )
 _REFS = {"caller_id_pool": CallerIdPool, "dial_profile": DialProfile}
