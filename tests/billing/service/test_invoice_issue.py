@@ -16,7 +16,7 @@ from dialer.campaigns.saving import SaveError
 from dialer.models import BillingAccount, CallAttempt, Invoice, TariffRate
 from dialer.models.billing import AccountMode, ImmutableInvoice
 
-from conftest import DAY
+from billing_world import DAY
 
 NOW = datetime(2026, 12, 2, tzinfo=timezone.utc)
 SYSTEM = Actor.system("test")

@@ -12,7 +12,7 @@ from dialer.billing.service.tariffs import save_rate
 from dialer.models import BillingAccount, CallAttempt
 from dialer.models.billing import AccountMode
 
-from conftest import DAY
+from billing_world import DAY
 
 
 async def test_the_meter_rates_queued_calls_and_follows_tariff_edits(billing_world) -> None:

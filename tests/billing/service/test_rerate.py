@@ -10,7 +10,7 @@ from dialer.billing.service.rerate import rerate
 from dialer.models import AccountEntry, BillingAccount, CallAttempt, TariffRate
 from dialer.models.billing import AccountMode, EntryKind
 
-from conftest import DAY
+from billing_world import DAY
 
 NOW = datetime(2026, 12, 5, tzinfo=timezone.utc)
 
