@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from dialer.accounts.audit import record_audit
@@ -36,6 +37,33 @@ async def draft(account: BillingAccount, start: datetime, end: datetime) -> tupl
     return invoice_totals(calls, account.vat_pct, account.currency), [c.attempt_id for c in calls]
 
 
+# Any constant: the key of the PostgreSQL advisory lock that makes issuing one at a time.
+_ISSUING_LOCK = 0x1D1A1E7_1A5E
+
+
+async def _issue_one_at_a_time(conn: BaseDBAsyncClient, account: BillingAccount) -> None:
+    """Hold the issuing lock until the transaction ends: a second issue (another admin, the
+    CLI, another process) waits here, then reads the numbers and calls this one took.
+
+    Without it two invoices issued at once both read "n issued this year", took the same
+    number and the second failed on its unique constraint; two of one branch's period both
+    listed the same calls. PostgreSQL: a transaction-scoped advisory lock. SQLite: a write as
+    the first statement takes the database's write lock, as BEGIN IMMEDIATE would (Tortoise
+    begins deferred; a deferred transaction that read first cannot take the lock later once
+    another process has written: "database is locked")."""
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [_ISSUING_LOCK])
+    else:
+        await conn.execute_query("UPDATE billing_account SET team_id = team_id WHERE id = ?", [account.id])
+
+
+async def _issued_in(year: int) -> int:
+    """The sequence of the year's last invoice number (numbers are never deleted)."""
+    last = await Invoice.filter(number__startswith=f"{year}-").order_by("-number").limit(1).values_list(
+        "number", flat=True)
+    return int(str(last[0]).rsplit("-", 1)[1]) if last else 0
+
+
 def _lines_json(totals: InvoiceTotals) -> list[dict[str, object]]:
     return [{"line": ln.line, "destination": ln.destination, "prefix": ln.prefix, "calls": ln.calls,
              "billable_s": ln.billable_s, "net": str(ln.net)} for ln in totals.lines]
@@ -48,13 +76,14 @@ async def issue(account: BillingAccount, start: datetime, end: datetime, *, acto
         raise SaveError({"form": "Only a postpaid branch is invoiced; a prepaid one pays by its credit."})
     if end <= start:
         raise SaveError({"period_end": "The period ends after it starts."})
-    async with in_transaction():
+    async with in_transaction() as conn:
+        await _issue_one_at_a_time(conn, account)
         totals, ids = await draft(account, start, end)
         if not ids:
             raise SaveError({"form": "No rated calls of this branch in the period are left to invoice."})
-        issued = await Invoice.filter(issued_at__gte=datetime(at.year, 1, 1, tzinfo=at.tzinfo)).count()
         invoice = await Invoice.create(
-            number=invoice_number(at.year, issued), account=account, period_start=start, period_end=end,
+            number=invoice_number(at.year, await _issued_in(at.year)), account=account, period_start=start,
+            period_end=end,
             issued_at=at, issued_by=actor.user, currency=totals.currency, calls=totals.calls,
             billable_s=totals.billable_s, net=totals.net, vat_pct=totals.vat_pct, vat=totals.vat,
             total=totals.total, lines=_lines_json(totals))
