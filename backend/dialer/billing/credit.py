@@ -29,14 +29,18 @@ def next_minute_cost(tariffs: Sequence[Tariff], team_id: int | None, lines: Sequ
 
 
 def covers(balance: Decimal, next_minute: Decimal) -> bool:
-    """Can the credit pay the next minute? (A branch with no priced calls always can.)"""
+    """Can the credit pay the next minute? Never at zero or below: a prepaid branch stops when
+    its credit is used up, as a prepaid exchange does, even when no tariff prices its calls
+    (next minute 0: a tariff added later would find nothing to deduct from)."""
     return balance > 0 and balance >= next_minute
 
 
 def stop_text(balance: Decimal, next_minute: Decimal, currency: str) -> str:
     """The campaign page's sentence when a prepaid branch cannot dial."""
-    return (f"the branch's prepaid credit ({balance.quantize(Decimal('0.01'))} {currency}) cannot pay "
-            f"the next minute ({next_minute} {currency}): top it up")
+    credit = f"{balance.quantize(Decimal('0.01'))} {currency}"
+    if balance <= 0:
+        return f"the branch's prepaid credit is used up ({credit}): top it up"
+    return f"the branch's prepaid credit ({credit}) cannot pay the next minute ({next_minute} {currency}): top it up"
 
 
 def is_low(balance: Decimal, threshold: Decimal) -> bool:
