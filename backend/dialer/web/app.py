@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import AsyncIterator, Awaitable, Callable, Sequence
 
 from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -25,7 +26,15 @@ from dialer.config import Settings, ensure_secret_key
 from dialer.db import close_db, init_db
 from dialer.hub import MemoryHub
 from dialer.integrations.delivery import start_webhook_worker, stop_webhook_worker
-from dialer.web.errors import ApiError, LoginRequired, on_api_error, on_http_exception, on_login_required, on_unexpected
+from dialer.web.errors import (
+    ApiError,
+    LoginRequired,
+    on_api_error,
+    on_client_gone,
+    on_http_exception,
+    on_login_required,
+    on_unexpected,
+)
 from dialer.web.routes import account, api_core, dashboard, session_pages, users
 from dialer.web.routes import admin_campaigns, admin_contacts, admin_dnc, admin_profiles, admin_teams
 from dialer.web.routes import admin_billing
@@ -131,6 +140,7 @@ def create_app(settings: Settings, *, manage_db: bool = True, hub: MemoryHub | N
             ApiError: on_api_error,
             HTTPException: on_http_exception,
             LoginRequired: on_login_required,
+            ClientDisconnect: on_client_gone,
             Exception: on_unexpected,
         },
     )

@@ -84,6 +84,13 @@ async def on_login_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+async def on_client_gone(request: Request, exc: Exception) -> Response:
+    """The client hung up before its request body arrived (a browser closed, a timeout under
+    load): nobody reads the answer, and it is no error of ours to log as one."""
+    log.info("client left during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 async def on_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     if wants_json(request):
