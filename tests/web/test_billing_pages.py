@@ -4,7 +4,9 @@ report of their own branch only and none of the billing settings."""
 
 from __future__ import annotations
 
+import csv as std_csv
 import io
+import re
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -78,23 +80,41 @@ async def test_prepaid_account_top_up_says_who_and_when(admin, world, people) ->
 async def test_issue_print_and_export_an_invoice(admin, world) -> None:
     tariff = await Tariff.create(name="T", currency="CZK", first_increment_s=1, next_increment_s=1)
     await TariffRate.create(tariff=tariff, prefix="420", destination="Czechia", peak=Decimal("0.60"))
+    await TariffRate.create(tariff=tariff, prefix="4207", destination="M2M", peak=Decimal("0.0150"))
     await BillingAccount.create(team=world.team, mode=AccountMode.POSTPAID, currency="CZK", vat_pct=Decimal("21"))
     nov = datetime(2026, 11, 10, 9, tzinfo=timezone.utc)
     for seconds in (61, 125, 7):
         await _answered(world.campaign, seconds, nov)
+    await _answered(world.campaign, 7, nov, phone="+420701000015")  # 0.0018: four places
     await _answered(world.other_campaign, 600, nov)  # another branch's
     await rerate(nov.replace(day=1), nov.replace(month=12, day=1), at=nov)
     r = await admin.submit("/invoices", action="/invoices/issue", team=str(world.team.id), month="2026-11")
     assert r.status_code == 303, r.text
     invoice = await Invoice.get()
-    assert invoice.calls == 3 and invoice.net == Decimal("1.93") and invoice.total == Decimal("2.34")
+    assert invoice.calls == 4 and invoice.net == Decimal("1.93") and invoice.total == Decimal("2.34")
     page = await admin.get(r.headers["location"])
     assert invoice.number in page.text and "2.34 CZK" in page.text and "Czechia" in page.text
-    csv = await admin.get(f"/invoices/{invoice.id}/export?format=csv")
+    links = dict((fmt, href) for href, fmt in re.findall(r'href="(/invoices/\d+/export\?format=(\w+))"', page.text))
+
+    # The CSV ends as the printed invoice does: net, VAT and total under the calls' prices,
+    # which are kept to their four places and add up to the net.
+    csv = await admin.get(links["csv"])
     assert csv.status_code == 200 and csv.text.count("+420601000015") == 3
-    xlsx = await admin.get(f"/invoices/{invoice.id}/export?format=xlsx")
+    rows = list(std_csv.DictReader(io.StringIO(csv.text.lstrip("\ufeff"))))
+    calls, totals = rows[:-3], rows[-3:]
+    prices = sorted(Decimal(row["price"]) for row in calls)
+    assert prices == sorted(await CallAttempt.filter(invoice_id=invoice.id).values_list("price", flat=True))
+    assert Decimal("0.0018") in prices and sum(prices).quantize(Decimal("0.01")) == invoice.net
+    assert [(t["destination"], Decimal(t["price"])) for t in totals] == [
+        ("Net", invoice.net), ("VAT 21.00 %", invoice.vat), ("Total CZK", invoice.total)]
+    assert totals[0]["billable_s"] == str(invoice.billable_s) and not totals[0]["attempt_id"]
+
+    xlsx = await admin.get(links["xlsx"])
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     assert {"invoice", "lines", "calls"} <= set(book.sheetnames)
+    sheet = list(book["invoice"].values)
+    head = dict(zip(sheet[0], sheet[1]))
+    assert [Decimal(str(head[k])) for k in ("net", "vat", "total")] == [invoice.net, invoice.vat, invoice.total]
     r = await admin.submit("/invoices", action="/invoices/issue", team=str(world.team.id), month="2026-11")
     assert r.status_code == 400 and "left to invoice" in r.text
 

@@ -108,6 +108,18 @@ def totals_frame(invoice: Invoice) -> pd.DataFrame:
                           "total": float(invoice.total)}])
 
 
+def csv_frame(invoice: Invoice, calls: pd.DataFrame) -> pd.DataFrame:
+    """The invoice as one CSV table: its calls, then the Net, VAT and Total rows the printed
+    invoice ends with (the XLSX has them on its `invoice` sheet; a CSV has one table)."""
+    totals = pd.DataFrame({"destination": ["Net", f"VAT {invoice.vat_pct} %", f"Total {invoice.currency}"],
+                           "billable_s": [invoice.billable_s, None, None],
+                           "price": [float(invoice.net), float(invoice.vat), float(invoice.total)]})
+    frame = pd.concat([calls, totals], ignore_index=True)  # an issued invoice has calls
+    for column in ("attempt_id", "billable_s"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
 async def calls_frame(invoice: Invoice) -> pd.DataFrame:
     rows = await CallAttempt.filter(invoice_id=invoice.id).order_by("originated_at").values_list(*_CALL_COLUMNS)
     frame = pd.DataFrame(rows, columns=["attempt_id", "originated_at", "answered_at", "ended_at", "number", "line",

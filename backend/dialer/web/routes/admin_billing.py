@@ -257,7 +257,7 @@ async def export_invoice(request: Request) -> Response:
     calls = await invoice_service.calls_frame(invoice)
     buffer = io.BytesIO()
     if fmt == "csv":
-        write_csv(calls, buffer, "UTC")
+        write_csv(invoice_service.csv_frame(invoice, calls), buffer, "UTC")
     else:
         write_xlsx({"invoice": invoice_service.totals_frame(invoice), "lines": invoice_service.lines_frame(invoice),
                     "calls": calls}, buffer, "UTC")
