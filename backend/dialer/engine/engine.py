@@ -115,7 +115,10 @@ class Engine:
         self.s.billing.start()
         await self.sync_campaigns()
         # Before the first tick: every lease this engine id holds now is the earlier run's.
-        await self.previous_run.settle(self.s.clock())
+        started = self.s.clock()
+        await self.previous_run.settle(started)
+        # The calls its settle closed, and those a kill -9 took from the meter's queue, priced.
+        await self.s.billing.catch_up(self.s.engine_id, started)
         self._task = asyncio.create_task(self._run(), name="engine-tick")
 
     async def stop(self) -> None:

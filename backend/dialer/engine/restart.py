@@ -6,7 +6,9 @@ the restarted engine (same id) renewed every 30 s; calls with no end and no disp
 sessions and states never closed; agents' phone legs and bridges still up in Asterisk. The
 rules:
 - an attempt the earlier run left open is ended now, `dialer restarted during the call`; one
-  that had a person on the line gets the system disposition `dialer_restarted`;
+  that had a person on the line gets the system disposition `dialer_restarted`; an answered
+  one goes to the billing meter, priced from its answer to this end (the carrier billed a
+  call we cannot see the end of; the meter passes over one it priced before the crash);
   every open attempt counts as dialed: the launch writes each attempt row right before its
   own originate (engine._launch), so a row with no call behind it needs a kill in that
   millisecond, while a call placed and ended unseen while the dialer was down (no longer in
@@ -38,7 +40,7 @@ from dialer.engine.calls import CustomerCall
 from dialer.engine.pbx_ids import engine_tag, made_by
 from dialer.engine.recording import LiveRecording
 from dialer.engine.state import EngineState
-from dialer.models import AgentSession, CallAttempt, Contact
+from dialer.models import AgentSession, CallAttempt, Campaign, Contact
 from dialer.models.enums import AgentState, CallOutcome, ContactStatus, SystemDisposition
 from dialer.scheduling.retry import AttemptResult
 from dialer.telephony.port import PortConnected
@@ -94,6 +96,7 @@ class PreviousRun:
         # Calls the earlier run left ringing, by channel: one Asterisk holds answered at the first
         # connection was picked up by a person nobody could take (see `_answered_unseen`).
         self._ringing: dict[str, CustomerCall] = {}
+        self._teams: dict[int, int | None] = {}  # the branch of each campaign with a call settled: billing
         # The first connection to Asterisk can come before (or while) `settle` reads the
         # database: the sweep waits for it, or it would miss the channels settle names.
         self._settle_done = asyncio.Event()
@@ -113,7 +116,10 @@ class PreviousRun:
         done = self.settled
         eid = self.s.engine_id
         closed: dict[int, CallOutcome] = {}
-        for attempt in await CallAttempt.filter(engine_id=eid, ended_at=None):
+        open_attempts = await CallAttempt.filter(engine_id=eid, ended_at=None)
+        self._teams = dict(await Campaign.filter(id__in={a.campaign_id for a in open_attempts if a.campaign_id})
+                           .values_list("id", "team_id"))
+        for attempt in open_attempts:
             self._close(attempt, now, closed)
         done.attempts_closed = len(closed)
         for contact in await Contact.filter(status=ContactStatus.LEASED, lease_owner=eid):
@@ -136,6 +142,9 @@ class PreviousRun:
         self.s.writer.attempt(attempt.id, **fields)
         self.s.writer.event(now, "restart_closed", attempt_id=attempt.id, campaign_id=attempt.campaign_id,
                             channel_id=attempt.channel_id, outcome=outcome.value)
+        if attempt.answered_at is not None:
+            self.s.billing.call_ended(attempt.id, attempt.phone, attempt.answered_at, now,
+                                      self._teams.get(attempt.campaign_id or 0), attempt.caller_id)
         closed[attempt.id] = outcome
         if attempt.channel_id:
             self.settled.channels_to_hang_up.add(attempt.channel_id)
@@ -251,6 +260,10 @@ class PreviousRun:
                               hangup_cause_text="answered while the dialer restarted")
         self.s.writer.event(at, "restart_abandoned", attempt_id=ghost.attempt_id, campaign_id=ghost.campaign_id,
                             channel_id=channel_id)
+        # Answered, so the carrier bills it: no talk, the sweep hangs it up now (its record's end,
+        # written at the settle, comes before this answer: billed as no length).
+        self.s.billing.call_ended(ghost.attempt_id, ghost.phone, at, at, self._teams.get(ghost.campaign_id),
+                                  ghost.caller_id)
         self.calls.reschedule_contact(ghost, AttemptResult(CallOutcome.ABANDONED, 0), at)
         rt = self.s.campaigns.get(ghost.campaign_id)
         if rt is not None:

@@ -119,7 +119,7 @@ async def deduct(charges: Iterable[Charge], *, kind: EntryKind = EntryKind.CALL,
             ids = [c.attempt_id for group in by_team.values() for c in group]
             done = set(await AccountEntry.filter(attempt_id__in=ids, kind=EntryKind.CALL)
                        .values_list("attempt_id", flat=True))
-            by_team = {team: [c for c in group if c.attempt_id not in done] for team, group in by_team.items()}
+            by_team = {team: _once(group, done) for team, group in by_team.items()}
         accounts = await BillingAccount.filter(team_id__in=list(by_team), mode=AccountMode.PREPAID) \
             .select_for_update()
         for account in accounts:
@@ -141,6 +141,16 @@ async def deduct(charges: Iterable[Charge], *, kind: EntryKind = EntryKind.CALL,
             await BillingAccount.filter(id=account.id).update(**update)
             await AccountEntry.bulk_create(entries)
     return warnings
+
+
+def _once(charges: list[Charge], done: set[int]) -> list[Charge]:
+    """The charges of calls not deducted yet, each call once (`done` grows)."""
+    kept = []
+    for charge in charges:
+        if charge.attempt_id not in done:
+            done.add(charge.attempt_id)
+            kept.append(charge)
+    return kept
 
 
 async def prepaid_balances() -> dict[int, tuple[Decimal, str]]:
