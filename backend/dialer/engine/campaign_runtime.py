@@ -78,6 +78,7 @@ class CampaignConfig:
     redial_agent_phones: bool = False  # an agent's phone that drops is called again by itself
     skip_holidays: bool = False  # the callee's public holidays are no calling days (regulatory profile)
     identify_first: bool = False  # on hold, the identification (abandon) message first: within 2 s
+    record_wait: bool = False  # record_calls and also the wait for an agent (engine/recording.py)
     own_dials: dict[int, DialSettings] = field(default_factory=dict)
     """Contacts' own dial profiles met so far, as last read (`take_contact_profiles`)."""
 
@@ -94,10 +95,10 @@ class CampaignConfig:
 
     async def take_contact_profiles(self, profile_ids: Iterable[int | None]) -> None:
         """Read the dial profiles these contacts name, afresh: before their lease is checked."""
-        wanted = set(profile_ids)
+        wanted = {i for i in profile_ids if i is not None and i != self.dial.profile_id}
         found = await contact_profiles_settings(self.dial, wanted)
         for gone in wanted - set(found):  # deleted since (its contacts fell back to the campaign's)
-            self.own_dials.pop(gone, None)  # type: ignore[arg-type]
+            self.own_dials.pop(gone, None)
         self.own_dials.update(found)
 
     @classmethod
@@ -137,6 +138,7 @@ class CampaignConfig:
             amd_enabled=campaign.amd_enabled, wrap_up_s=float(campaign.wrap_up_s),
             auto_end_wrap_up=campaign.auto_end_wrap_up, private_numbers=campaign.private_numbers,
             redial_agent_phones=campaign.redial_agent_phones,
+            record_wait=campaign.record_calls and campaign.record_wait,
         )
 
 
