@@ -3,6 +3,8 @@ supervisors see and control their team's campaigns only."""
 
 from __future__ import annotations
 
+import re
+
 from admin_fixtures import *  # noqa: F401,F403
 from dialer.models import AuditLog, Campaign, Contact, ContactList, DialProfile, DncEntry, User, WebhookEndpoint
 from dialer.models.enums import ContactStatus, Role
@@ -143,3 +145,16 @@ async def test_webhook_pages_and_send_test(admin, world, aiohttp_server) -> None
     r = await admin.submit("/settings/caller-lookup", action="/settings/caller-lookup", enabled=True,
                            url_template="https://is/x?p={who}", timeout_s=2, cache_ttl_s=60, headers="{}")
     assert r.status_code == 400 and "Unknown placeholder" in r.text
+
+
+async def test_an_admin_resets_others_passwords_and_changes_their_own_on_the_account_page(admin, people) -> None:
+    # A reset ends every session of its user: on oneself it ended the admin's own with the page.
+    page = (await admin.client.get("/users")).text
+    assert f'action="/users/{people.admin.id}/password"' not in page and 'href="/account"' in page
+    r = await admin.submit("/users", action=f"/users/{people.agent.id}/password")
+    assert r.status_code == 200 and "New password of" in r.text
+    # The page offers no such form; one sent anyway (its token from the page) is refused.
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = await admin.client.post(f"/users/{people.admin.id}/password", data={"csrf_token": token})
+    assert r.status_code == 400 and "account page" in r.text
+    assert (await admin.client.get("/users")).status_code == 200, "still logged in"

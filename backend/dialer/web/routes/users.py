@@ -75,6 +75,9 @@ async def _user_or_404(request: Request) -> User:
 @guard(roles=ADMINS)
 async def reset_password(request: Request) -> Response:
     user = await _user_or_404(request)
+    if user.id == request.state.principal.user.id:
+        # A reset ends every session of the user: the admin's own would end with this page.
+        return await _page(request, errors={"form": "Change your own password on your account page."}, status=400)
     password = generate_password()
     try:
         await set_password(user, password, actor=Actor.of(request.state.principal.user, client_ip(request)))
