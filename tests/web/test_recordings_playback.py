@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from dialer.models import Recording
 from forms import form_on
 from recording_world import RecordedWorld, downloads, players, recorded_world
 from webworld import login
@@ -53,7 +54,7 @@ async def test_no_player_and_404_when_the_file_is_not_there(client, people, rw) 
 
     # The row says stored, the disk lost it: no player, a 404, and the page says so.
     call = rw.sales_call
-    (rw.store.root / (await call.recording).path).unlink()
+    (rw.store.root / (await Recording.get(attempt_id=call.id)).path).unlink()
     page = await client.get(f"/calls/{call.id}")
     assert players(page.text) == set() and "missing from storage" in page.text
     assert (await client.get(f"/calls/{call.id}/recording")).status_code == 404

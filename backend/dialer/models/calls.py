@@ -48,6 +48,9 @@ class CallAttempt(Model):
     callback_at = fields.DatetimeField(null=True)
     recording_name = fields.CharField(max_length=200, db_default="")
     recording_duration_s = fields.IntField(null=True)
+    # The customer's wait before an agent took them (campaign's record_wait), the same way.
+    wait_recording_name = fields.CharField(max_length=200, db_default="")
+    wait_recording_duration_s = fields.IntField(null=True)
     engine_id = fields.CharField(max_length=64, db_default="")
     # Billing (dialer.billing): the price of an answered call and how it was reached.
     price = fields.DecimalField(max_digits=14, decimal_places=4, null=True)

@@ -156,6 +156,9 @@ class Campaign(Model):
     card_fields = fields.JSONField(default=list)  # custom fields shown on the agent's card
     required_skills = fields.JSONField(default=list)
     record_calls = fields.BooleanField(db_default=False)
+    # With record_calls: also the customer's wait for an agent (hold treatment, abandon message),
+    # as a second file of the call (engine/recording.py).
+    record_wait = fields.BooleanField(db_default=False)
     # Recordings older than this are deleted (a call on legal hold keeps its file).
     recording_retention_days = fields.IntField(db_default=90)
     amd_enabled = fields.BooleanField(db_default=False)

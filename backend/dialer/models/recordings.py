@@ -1,5 +1,9 @@
-"""Call recordings as the dialer keeps them: one row per call's file (fetched from Asterisk,
+"""Call recordings as the dialer keeps them: one row per file of a call (fetched from Asterisk,
 stored, later deleted by retention) and one row per time a person played or downloaded it.
+
+A call has at most two files, its parts: `call`, the customer with the agent (from the agent's
+bridge), and `wait`, the customer waiting for an agent (hold treatment, abandon message) when
+the campaign records the wait too.
 
 Only the stored shape lives here; fetching, storage and retention are in `dialer.recordings`.
 """
@@ -23,6 +27,11 @@ class RecordingState(str, Enum):
     DELETED = "deleted"  # was stored, deleted (retention or by hand); the row stays as the record
 
 
+class RecordingPart(str, Enum):
+    CALL = "call"  # the customer in the agent's bridge
+    WAIT = "wait"  # the customer waiting for an agent, from a snoop on their channel
+
+
 class RecordingAction(str, Enum):
     PLAY = "play"
     DOWNLOAD = "download"
@@ -30,12 +39,15 @@ class RecordingAction(str, Enum):
 
 
 class Recording(Model):
-    """A call's recording file. The call's `recording_name` is what Asterisk named it."""
+    """A call's recording file, one per part of the call (its `part`: the call, or the wait before it).
+
+    Asterisk named it as the call's `recording_name` (the call) or `wait_recording_name` (the wait)."""
 
     id = fields.BigIntField(primary_key=True)
-    attempt: fields.OneToOneRelation[CallAttempt] = fields.OneToOneField(
-        "models.CallAttempt", related_name="recording", on_delete=fields.CASCADE
+    attempt: fields.ForeignKeyRelation[CallAttempt] = fields.ForeignKeyField(
+        "models.CallAttempt", related_name="recordings", on_delete=fields.CASCADE
     )
+    part = fields.CharEnumField(RecordingPart, max_length=8, db_default=RecordingPart.CALL.value)
     campaign: fields.ForeignKeyNullableRelation[Campaign] = fields.ForeignKeyField(
         "models.Campaign", related_name="recordings", null=True, on_delete=fields.SET_NULL
     )
@@ -59,6 +71,7 @@ class Recording(Model):
 
     class Meta:
         table = "recording"
+        unique_together = (("attempt", "part"),)
         indexes = (("state", "next_try_at"), ("state", "stored_at"))
 
 
