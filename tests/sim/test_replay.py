@@ -26,10 +26,15 @@ SCENARIOS = [
     # bridge recordings that end by themselves (no frames for 4 s, maxSilenceSeconds) or are
     # stopped; stored list, get, file, delete
     "bridge-recording-lifecycle.jsonl", "bridge-recording-silence.jsonl",
+    # snoop refusals, listen (spy both), whisper, barge; supervisor and customer hung up by the PBX
+    "snoop-spy-whisper-barge.jsonl",
 ]
 # What the recorder did outside ARI, from its notes: in agent-phone-drop part 2 the CLI hung
 # up agent 2's ;2 half (its first event is at 6.529 s).
 SPLICED = {"agent-phone-drop.jsonl": [cli_hangup(6.528, "agnt-0002;2")]}
+# Only the first part of a recording: snoop-spy-whisper-barge's barge (from 6.6 s) puts three
+# members in a bridge, whose BRIDGEPEER order follows a rule the fake does not know yet.
+UNTIL = {"snoop-spy-whisper-barge.jsonl": 6.6}
 # 5555555555 is a random person (ring RAND(1,6), talk RAND(5,20)); the recorded call rang
 # 5 s and talked 5 s. Seed 120 draws the same for the first call to that number.
 SEEDS = {"answered-bridged-agent.jsonl": 120}
@@ -52,6 +57,7 @@ def test_seed_120_draws_the_recorded_person() -> None:
 @pytest.mark.parametrize("name", SCENARIOS)
 async def test_replay_matches_recording(name: str) -> None:
     lines = sorted(load(name) + SPLICED.get(name, []), key=lambda line: line["t"])
+    lines = [line for line in lines if line["t"] < UNTIL.get(name, float("inf"))]
     fake = FakeAsterisk(seed=SEEDS.get(name, 1), time_scale=TIME_SCALES.get(name, TIME_SCALE))
     await fake.start()
     try:

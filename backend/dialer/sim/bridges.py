@@ -163,6 +163,15 @@ def update_bridgepeers(bridge: Bridge) -> None:
             set_var(ch, "BRIDGEPEER", peers)
 
 
+def resend_bridgepeers(bridge: Bridge) -> None:
+    """Every member's BRIDGEPEER set again, unchanged: what a snoop attaching to or leaving a
+    member makes Asterisk do (snoop-spy-whisper-barge.jsonl)."""
+    if not bridge.is_mixing or len(bridge.channels) + len(bridge.recorders) < 2:
+        return
+    for ch in list(bridge.channels):
+        set_var(ch, "BRIDGEPEER", ",".join([*bridge.recorders, *(c.name for c in bridge.channels if c is not ch)]))
+
+
 def _exchange_connected_lines(pbx: Pbx, bridge: Bridge, joined: Channel) -> None:
     """Two parties: each one's connected line becomes the other's caller id."""
     if len(bridge.channels) != 2:

@@ -77,6 +77,7 @@ class Channel:
     playbacks: list[Any] = field(default_factory=list)  # queued/playing, first is current
     recordings: list[Any] = field(default_factory=list)
     snoops: list[Channel] = field(default_factory=list)
+    snooping: Channel | None = None    # a snoop channel's target
     moh: bool = False
     pending_dial: Any = None           # (endpoint, ;2) of a /channels/create not yet dialed
 
@@ -201,6 +202,13 @@ def leave_stasis(ch: Channel, *, continuing: bool) -> None:
     app = ch.stasis_app
     if app is None:
         return
+    if not continuing and ch.recordings:
+        # A channel recording runs in the channel's own thread: a hang-up ends it (file kept,
+        # RecordingFinished) before the channel leaves Stasis, so the app hears of it even for
+        # a channel it forgets at StasisEnd (a snoop).
+        from dialer.sim import recorder
+        for recording in list(ch.recordings):
+            recorder.stop_recording(ch.pbx, recording)
     if ch.bridge is not None:
         ch.pbx.bridges_leave(ch)
     ch.pbx.emit(ch, ev.channel_event("StasisEnd", ch.pbx.ts(), ch))
@@ -250,18 +258,6 @@ def hangup_from_dialplan(ch: Channel, cause: int) -> None:
     other = ch.other
     if other is not None and not other.gone:
         _follow(other, cause)
-    _destroy(ch, cause)
-
-
-def hangup_far_end(ch: Channel, cause: int) -> None:
-    """A single (non-Local) channel's far end hangs up: a plain hangup request."""
-    if ch.gone or ch.dying:
-        return
-    pbx = ch.pbx
-    _begin_teardown(ch)
-    pbx.emit(ch, ev.hangup_request_event(pbx.ts(), ch, cause, False))
-    _end_dial(ch, "NOANSWER")
-    leave_stasis(ch, continuing=False)
     _destroy(ch, cause)
 
 
@@ -321,6 +317,17 @@ def _follow(peer: Channel, cause: int) -> None:
     _destroy(peer, peer.hangup_cause if peer.hangup_cause is not None else cause)
 
 
+def _snoop_target_gone(snoop: Channel) -> None:
+    """The snooped channel went: its audiohooks end and the snoop's next read returns nothing,
+    which hangs the snoop up (res_stasis_snoop.c; not in the recordings): no hangup request is
+    published, its recording ends, it leaves Stasis and is forgotten."""
+    if snoop.gone or snoop.dying:
+        return
+    _begin_teardown(snoop)
+    leave_stasis(snoop, continuing=False)
+    _destroy(snoop, 16)
+
+
 def _begin_teardown(ch: Channel) -> None:
     ch.dying = True
     ch.cancel_timers()
@@ -347,7 +354,12 @@ def _destroy(ch: Channel, cause: int) -> None:
         pbx.bridges_leave(ch)
     pbx.media_channel_gone(ch)
     for snoop in list(ch.snoops):
-        hangup_far_end(snoop, 16)
+        _snoop_target_gone(snoop)
+    if ch.snooping is not None and ch in ch.snooping.snoops:
+        ch.snooping.snoops.remove(ch)
+        if ch.snooping.bridge is not None and not ch.snooping.dying:
+            from dialer.sim.bridges import resend_bridgepeers
+            resend_bridgepeers(ch.snooping.bridge)
     ch.app_name, ch.app_data = ch.final_app
     pbx.emit(ch, ev.destroyed_event(pbx.ts(), ch, cause))
     ch.gone = True

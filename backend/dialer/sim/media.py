@@ -76,10 +76,22 @@ def play(pbx: Pbx, target: Any, target_uri: str, media: list[str], playback_id: 
     playback = Playback(playback_id, media, target_uri, language or "en", target)
     pbx.playbacks[playback_id] = playback
     target.playbacks.append(playback)
-    if len(target.playbacks) == 1:
+    # A channel busy recording (a command in its thread) plays once the recording ends.
+    if len(target.playbacks) == 1 and not (_is_channel(target) and recorder.channel_recording(target)):
         # After the 201 response, like Asterisk (the media starts on the channel's thread).
         pbx.loop().call_soon(_start_playback, pbx, playback)
     return playback
+
+
+def _is_channel(target: Any) -> bool:
+    from dialer.sim.bridges import Bridge
+    return not isinstance(target, Bridge)
+
+
+def start_queued(pbx: Pbx, target: Any) -> None:
+    """The first queued playback of `target` starts (its channel's recording just ended)."""
+    if target.playbacks and target.playbacks[0].state == "queued":
+        pbx.loop().call_soon(_start_playback, pbx, target.playbacks[0])
 
 
 def _start_playback(pbx: Pbx, playback: Playback) -> None:

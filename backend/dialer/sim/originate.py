@@ -124,19 +124,40 @@ def dial_created(pbx: Pbx, ch: Channel, timeout: float) -> None:
           announce_caller=False)
 
 
-def snoop(pbx: Pbx, target: Channel, app: str, app_args: list[str], snoop_id: str) -> ev.Json:
+SNOOP_DIRECTIONS = ("none", "both", "out", "in")
+
+
+def snoop(pbx: Pbx, target_id: str, app: str, app_args: list[str], snoop_id: str, spy: str = "",
+          whisper: str = "") -> ev.Json:
+    """POST /channels/{id}/snoop, refused as Asterisk 23 refuses it (snoop-spy-whisper-barge):
+    the app first, then the directions (both default to none), then the channel."""
     if not app:
-        raise AriError(400, "Application must be specified")
+        raise AriError(400, "Application name is required")
+    spy, whisper = spy or "none", whisper or "none"
+    for name, value in (("spy", spy), ("whisper", whisper)):
+        if value not in SNOOP_DIRECTIONS:
+            raise AriError(400, f"Invalid direction specified for {name}")
+    if spy == whisper == "none":
+        raise AriError(400, "Direction must be specified for at least spy or whisper")
+    target = pbx.find_channel(target_id)
+    if target is None:
+        raise AriError(404, "Provided channel was not found")
     _refuse_while_shutting_down(pbx)
     new_id = snoop_id or pbx.new_uniqueid()
     if pbx.id_in_use(new_id):
         raise AriError(409, "Channel with given unique ID already exists")
     ch = Channel(pbx, new_id, f"Snoop/{target.id}-{pbx.next_seq():08x}", "Up", "default", "s",
                  creationtime=pbx.ts())
+    ch.snooping = target
     pbx.add_channel(ch)
     target.snoops.append(ch)
     ch.app_name, ch.app_data = "Stasis", ",".join([app, *app_args])
-    enter_stasis(ch, app, list(app_args), from_dialplan=False)
+    # Recorded: no STASISSTATUS on a snoop, and after its StasisEnd the app hears nothing more
+    # of it (no ChannelDestroyed), as of a channel that entered Stasis from the dialplan.
+    enter_stasis(ch, app, list(app_args), from_dialplan=True)
+    if target.bridge is not None:
+        from dialer.sim.bridges import resend_bridgepeers
+        resend_bridgepeers(target.bridge)
     return ch.json()
 
 

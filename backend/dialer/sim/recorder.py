@@ -8,6 +8,13 @@ world's Local legs alone are silent), and 4 s after the last frame it ends by it
 done`, so a later stop is a 404. With `maxSilenceSeconds` it also ends that long after the last talking
 (a member's dialplan Playback, here), the trailing silence cut from the file. `duration` is
 whole seconds of the audio kept. No audio is mixed; the tone stands for the call.
+
+A channel recording (`POST /channels/{id}/record`) is a command the channel itself carries out
+(res_stasis_recording.c): it holds only what the channel sends, not what it hears (ARI's docs:
+"the bridge itself has a record feature if that's what you want", or a snoop spying both ways);
+while it runs, adding the channel to a bridge is refused (409 "Channel <id> currently
+recording") and playbacks wait for it to end; asked of a channel in a bridge it fails
+(`RecordingFailed`, "Cannot record channel while in bridge").
 """
 
 from __future__ import annotations
@@ -184,6 +191,11 @@ def _talking_until(pbx: Pbx, rec: LiveRecording) -> float:
     return until
 
 
+def channel_recording(ch: Any) -> bool:
+    """A channel recording runs (or is queued) on this channel: it may not join a bridge."""
+    return bool(ch.recordings)
+
+
 def record(pbx: Pbx, target: Any, target_uri: str, name: str, fmt: str,
            max_duration: float, max_silence: float = 0.0) -> LiveRecording:
     from dialer.sim.bridges import feed_frames, update_bridgepeers
@@ -191,6 +203,10 @@ def record(pbx: Pbx, target: Any, target_uri: str, name: str, fmt: str,
     recording = LiveRecording(name, fmt, target_uri, target, now, max_silence=max_silence)
     pbx.live_recordings[name] = recording
     target.recordings.append(recording)
+    if not _is_bridge(target) and target.bridge is not None:
+        # Refused by the channel's thread, after the 201: no RecordingStarted, no file.
+        pbx.loop().call_soon(_fail_recording, pbx, recording, "Cannot record channel while in bridge")
+        return recording
     if _is_bridge(target):
         # The recorder joins the bridge as a channel: every BRIDGEPEER names it first.
         recording.recorder = f"Recorder/ARI-{pbx.next_seq():08x};2"
@@ -204,6 +220,18 @@ def record(pbx: Pbx, target: Any, target_uri: str, name: str, fmt: str,
     recording.talk_until = max(now, _talking_until(pbx, recording))
     reflow(pbx, recording, first=True)
     return recording
+
+
+def _fail_recording(pbx: Pbx, recording: LiveRecording, cause: str) -> None:
+    if pbx.live_recordings.get(recording.name) is not recording:
+        return
+    del pbx.live_recordings[recording.name]
+    recording.cancel_timers()
+    if recording in recording.target.recordings:
+        recording.target.recordings.remove(recording)
+    recording.state = "failed"
+    pbx.emit_to(_apps_of(recording.target),
+                ev.recording_event("RecordingFailed", pbx.ts(), {**recording.json(), "cause": cause}))
 
 
 def _start_recording(pbx: Pbx, recording: LiveRecording) -> None:
@@ -285,6 +313,9 @@ def stop_recording(pbx: Pbx, recording: LiveRecording, *, keep: bool = True) -> 
         target.recorders.remove(recording.recorder)
         update_bridgepeers(target)
         target.retune()
+    if not _is_bridge(target) and not target.recordings and target.playbacks and not target.gone:
+        from dialer.sim import media
+        media.start_queued(pbx, target)  # the playbacks that waited for the recording
 
 
 def delete_stored(pbx: Pbx, stored: StoredRecording) -> None:

@@ -232,11 +232,10 @@ async def record(request: web.Request) -> web.Response:
 
 async def snoop_channel(request: web.Request) -> web.Response:
     p = await params(request)
-    pbx = pbx_of(request)
-    target = pbx.channel(request.match_info["channel_id"])
     snoop_id = request.match_info.get("snoop_id") or str(p.get("snoopId") or "")
-    return json_response(snoop(pbx, target, str(p.get("app") or ""), _args(p.get("appArgs")),
-                               snoop_id))
+    return json_response(snoop(pbx_of(request), request.match_info["channel_id"], str(p.get("app") or ""),
+                               _args(p.get("appArgs")), snoop_id, str(p.get("spy") or ""),
+                               str(p.get("whisper") or "")))
 
 
 async def get_variable(request: web.Request) -> web.Response:

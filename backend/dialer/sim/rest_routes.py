@@ -118,6 +118,9 @@ async def add_channel(request: web.Request) -> web.Response:
     pbx = pbx_of(request)
     bridge = pbx.bridge(request.match_info["bridge_id"])
     for ch in _channels_param(request, p):
+        if recorder.channel_recording(ch):
+            # The recording's "add rule" (res_stasis_recording.c); channels before it were added.
+            raise AriError(409, f"Channel {ch.id} currently recording")
         br.add_channel(pbx, bridge, ch)
     return no_content()
 
