@@ -14,6 +14,7 @@ from dialer.db import close_db, init_db, migrate
 from dialer.demo.app import build_demo_app
 from dialer.demo.seed import seed
 from dialer.models import Recording, RecordingState
+from dialer.models.recordings import RecordingPart
 from web.forms import form_on
 
 
@@ -31,7 +32,7 @@ async def test_the_demo_records_and_a_call_plays_within_a_minute(tmp_path, monke
     async with app.router.lifespan_context(app):
         rec = None
         for _ in range(600):  # at most a minute
-            rec = await Recording.filter(state=RecordingState.STORED).first()
+            rec = await Recording.filter(state=RecordingState.STORED, part=RecordingPart.CALL).first()
             if rec is not None:
                 break
             await asyncio.sleep(0.1)

@@ -147,3 +147,47 @@ async def test_rounds_read_recent_calls_and_new_cut_events_and_full_rounds_the_r
     assert not await Recording.filter(attempt_id=old.id).exists()
     await f.run_once(T0 + timedelta(seconds=6), full=True)  # the hourly round finds the rest
     assert (await Recording.get(attempt_id=old.id)).state is RecordingState.STORED
+
+
+async def test_a_call_with_its_wait_recorded_gets_two_files_each_with_its_part(
+        db, asterisk, ari_recordings, tmp_path) -> None:
+    """The wait (a campaign that records it) is a second file of the same call: enlisted, stored
+    beside the call's, removed from Asterisk, flagged cut on its own; a hold on the call covers it."""
+    from dialer.accounts.users import Actor
+    from dialer.models import CallAttempt, CallEvent
+    from dialer.models.recordings import RecordingPart
+    from dialer.recordings.access import set_legal_hold
+
+    campaign = await Campaign.create(name="Spring")
+    call_data, wait_data = wav(4), wav(2.5)
+    asterisk.files.update({"d1-8-call": ("wav", call_data), "d1-8-wait-ab": ("wav", wait_data),
+                           "d1-9-wait-cd": ("wav", wav(6))})
+    both = await recorded_call(campaign, "d1-8-call.wav", duration=4)
+    await CallAttempt.filter(id=both.id).update(wait_recording_name="d1-8-wait-ab.wav", wait_recording_duration_s=2)
+    # Abandoned: only its wait; a restart cut it (the event names the part).
+    abandoned = await recorded_call(campaign, "", duration=None)
+    await CallAttempt.filter(id=abandoned.id).update(wait_recording_name="d1-9-wait-cd.wav")
+    await CallEvent.create(at=T0, kind="recording_cut", attempt=abandoned, payload={"part": "wait"})
+    f = fetcher(AriSource(ari_recordings), tmp_path)
+
+    assert await f.run_once(T0 + timedelta(seconds=5)) == 3
+    rows = {(r.attempt_id, r.part): r for r in await Recording.all()}
+    assert set(rows) == {(both.id, RecordingPart.CALL), (both.id, RecordingPart.WAIT),
+                         (abandoned.id, RecordingPart.WAIT)}
+    call, wait = rows[both.id, RecordingPart.CALL], rows[both.id, RecordingPart.WAIT]
+    assert {call.state, wait.state} == {RecordingState.STORED}
+    assert call.path == f"2026/03/02/campaign-{campaign.id}/d1-8-call.wav"
+    assert wait.path == f"2026/03/02/campaign-{campaign.id}/d1-8-wait-ab.wav"
+    assert (tmp_path / "store" / wait.path).read_bytes() == wait_data and wait.duration_s == 2
+    assert wait.sha256 == hashlib.sha256(wait_data).hexdigest() and not wait.cut and not call.cut
+    assert rows[abandoned.id, RecordingPart.WAIT].cut and rows[abandoned.id, RecordingPart.WAIT].duration_s == 6
+    assert not asterisk.files, "every file removed from Asterisk's spool"
+
+    # The hold is the call's: both its files; a file enlisted after the hold takes it too.
+    assert await set_legal_hold(both.id, True, actor=Actor.system("test")) == 2
+    later = await recorded_call(campaign, "", duration=None)
+    await CallAttempt.filter(id=later.id).update(wait_recording_name="late.wav", wait_recording_duration_s=1)
+    await Recording.create(attempt=later, campaign=campaign, name="x.wav", legal_hold=True,
+                           state=RecordingState.STORED)
+    await f.enlist(T0 + timedelta(seconds=9))
+    assert (await Recording.get(attempt_id=later.id, part=RecordingPart.WAIT)).legal_hold

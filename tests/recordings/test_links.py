@@ -52,3 +52,26 @@ async def test_call_ended_webhooks_carry_the_link_when_recorded(sqlite_db) -> No
     assert "recording_url" not in bodies[1]["data"]
     # Without a configured signer (no engine in this process) the event goes out without one.
     assert await recording_fields({"attempt_id": recorded.id}) == {}
+
+
+async def test_a_recorded_wait_has_its_own_link(sqlite_db) -> None:
+    from dialer.models.recordings import RecordingPart
+
+    signer = LinkSigner("secret", "https://dialer.example.com", ttl_s=3600)
+    url, _ = signer.link(42, T0, RecordingPart.WAIT)
+    path, exp, sig = parts(url)
+    assert path == "/recordings/link/42" and parse_qs(urlsplit(url).query)["part"] == ["wait"]
+    assert signer.valid(42, exp, sig, T0, RecordingPart.WAIT)
+    assert not signer.valid(42, exp, sig, T0), "a wait link does not open the call's file"
+    call_url, _ = signer.link(42, T0)
+    assert not signer.valid(42, *parts(call_url)[1:], T0, RecordingPart.WAIT), "nor the other way round"
+
+    abandoned = await CallAttempt.create(phone="+420601000003", originated_at=T0, wait_recording_name="w.wav")
+    configure_links(signer)
+    try:
+        fields = await recording_fields({"attempt_id": abandoned.id})
+    finally:
+        configure_links(None)
+    assert set(fields) == {"wait_recording_url", "wait_recording_url_expires"}
+    assert signer.valid(abandoned.id, *parts(fields["wait_recording_url"])[1:], datetime.now(timezone.utc),
+                        RecordingPart.WAIT)

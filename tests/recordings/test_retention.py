@@ -47,3 +47,29 @@ async def test_retention_deletes_old_files_keeps_held_and_young_ones(db, tmp_pat
     await Recording.filter(id=held.id).update(legal_hold=False)
     assert (await apply_retention(store, T0)).deleted == 1
     assert not on_disk(held) and (await apply_retention(store, T0)).deleted == 0
+
+
+async def test_a_call_on_hold_keeps_both_its_files_and_retention_deletes_both_otherwise(db, tmp_path) -> None:
+    from dialer.accounts.users import Actor
+    from dialer.models.recordings import RecordingPart
+    from dialer.recordings.access import set_legal_hold
+
+    store = RecordingStore(tmp_path / "store")
+    campaign = await Campaign.create(name="Short", recording_retention_days=30)
+    files = []
+    for name in ("held", "gone"):
+        call = await stored(store, campaign, name, 40)
+        await store.write(f"x/{name}-wait.wav", wav(0.1), "wav")
+        wait = await Recording.create(attempt_id=call.attempt_id, campaign=campaign, name=f"{name}-wait",
+                                      part=RecordingPart.WAIT, state=RecordingState.STORED,
+                                      path=f"x/{name}-wait.wav", format="wav", stored_at=T0)
+        files.append((call, wait))
+    (held_call, held_wait), (gone_call, gone_wait) = files
+    assert await set_legal_hold(held_call.attempt_id, True, actor=Actor.system("test")) == 2
+
+    result = await apply_retention(store, T0)
+    assert (result.deleted, result.held) == (2, 2)
+    for rec in (held_call, held_wait):
+        assert (await Recording.get(id=rec.id)).state is RecordingState.STORED and (store.root / rec.path).exists()
+    for rec in (gone_call, gone_wait):
+        assert (await Recording.get(id=rec.id)).state is RecordingState.DELETED and not (store.root / rec.path).exists()

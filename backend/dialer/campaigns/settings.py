@@ -84,6 +84,10 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
           help="Comma-separated names of imported columns."),
     Field("required_skills", "Skills an agent needs", "list", section="Agents"),
     Field("record_calls", "Record calls", "bool", section="Recording and detection"),
+    Field("record_wait", "Also record the wait and the abandon message", "bool", section="Recording and detection",
+          help="With Record calls: a customer who has to wait for an agent is recorded from then on (the "
+               "messages and music they hear, or the abandon message) as a second file of the call. One put "
+               "straight through to an agent has no wait to record."),
     Field("recording_retention_days", "Keep recordings for", "int", min=1, max=3650, unit="days",
           section="Recording and detection",
           help="Older recordings are deleted (checked hourly), except calls on legal hold."),
@@ -122,6 +126,9 @@ async def validate_campaign(data: Mapping[str, Any], *, partial: bool = False,
     for key in ("pacer", "abandon_window", "no_agent_action", "private_numbers"):
         if values.get(key) == "":
             values.pop(key)  # keep the stored (or database default) value
+    records = values.get("record_calls", record.record_calls if record else False)
+    if values.get("record_wait") and not records:
+        errors["record_wait"] = "The wait is recorded only with the calls: tick Record calls too, or untick this."
     if not errors:  # the law's limits, on the settings as they would be saved (compliance/)
         errors.update(await campaign_refusals(values, record))
     if errors:

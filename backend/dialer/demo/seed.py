@@ -122,6 +122,7 @@ async def seed(passwords_file: Path, contacts: int = 500) -> dict[str, str]:
         dial_profile=profile, caller_id_pool=pool, deep_link_template="https://crm.example.com/customers/{external_id}",
         card_fields=["plan", "customer_since"], abandon_message=DEMO_ABANDON_MESSAGE,
         record_calls=True,  # every connected call is recorded: play one on its page a minute in
+        record_wait=True,  # and the wait of those no agent took at once (hold music, abandon message)
         # Simulated numbers at any hour, holidays too: explicitly outside any market's law (README, Compliance).
         regulatory_profile="none"))
     if created:

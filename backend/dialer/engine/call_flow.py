@@ -268,8 +268,11 @@ class CallFlow:
     def _customer_needs_agent(self, call: CustomerCall) -> None:
         self.s.waiting.append(call.call_id)
         self.dispatch()
+        rt = self.s.campaigns.get(call.campaign_id)
+        if call.state in (CallState.WAITING, CallState.CONNECTING) and rt is not None and rt.config.record_wait:
+            # Not put straight through: no agent free, or a per-call agent's phone rings first.
+            self.recordings.start_wait(call)
         if call.state is CallState.WAITING:
-            rt = self.s.campaigns.get(call.campaign_id)
             if rt is None or rt.config.no_agent_action is NoAgentAction.HANG_UP:
                 self.release_abandoned(call, self.s.clock())
             else:
@@ -407,8 +410,11 @@ class CallFlow:
             if call.message_started:
                 await self.s.port.stop_music(call.call_id)
             await self.s.port.add_to_bridge(agent.bridge_id or "", call.call_id)
-            if (rt := self.s.campaigns.get(call.campaign_id)) and rt.config.record_calls and agent.bridge_id:
-                await self.recordings.start(call, agent.bridge_id)  # engine/recording.py
+            try:
+                if (rt := self.s.campaigns.get(call.campaign_id)) and rt.config.record_calls and agent.bridge_id:
+                    await self.recordings.start(call, agent.bridge_id)  # engine/recording.py
+            finally:
+                self.recordings.wait_over(call)  # once the bridge's recording runs: no gap between the files
         except Exception as exc:  # the customer may have left between answer and bridge
             log.info("bridging %s to agent %s failed: %s", call.call_id, agent.username, exc)
 
@@ -427,6 +433,7 @@ class CallFlow:
         first = rt.config.abandon_message if rt.config.identify_first else ""
         if first:
             self._identified.add(call.call_id)
+        await self.recordings.recorder_ready(call)  # the wait's file holds the message from its start
         await self._hold_step(call, rt, [m for m in (first, rt.config.hold_message) if m])
 
     async def _hold_step(self, call: CustomerCall, rt: CampaignRuntime, sounds: list[str]) -> None:
@@ -469,6 +476,7 @@ class CallFlow:
     async def _play_then_hang_up(self, call: CustomerCall, message: str) -> None:
         try:
             if message:
+                await self.recordings.recorder_ready(call)
                 playback_id = uuid.uuid4().hex
                 self.s.playbacks[playback_id] = call.call_id
                 await self.s.port.stop_music(call.call_id)

@@ -22,10 +22,12 @@ rules:
   ends in `logged out`;
 - in Asterisk, the channels and bridges carrying this engine's tag (engine.pbx_ids) that the new
   run does not know are hung up and destroyed; before that, a recording the earlier run left
-  running (an attempt with a `recording_name` and no `recording_duration_s`) is stopped and
-  kept, flagged `recording_cut`, and its RecordingFinished writes the duration (ARI has no list
-  of live recordings: the names come from the database). One that ended while the dialer was
-  down gets its length from the stored file (engine/recording.py).
+  running (an attempt with a `recording_name` and no `recording_duration_s`, or the same of the
+  wait part: `wait_recording_name`) is stopped and kept, flagged `recording_cut`, and its
+  RecordingFinished writes the duration (ARI has no list of live recordings: the names come
+  from the database). One that ended while the dialer was down gets its length from the stored
+  file (engine/recording.py). A wait recording's recorder is a channel with the engine's tag:
+  hung up with the rest, after its recording was stopped.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from dialer.engine.recording import LiveRecording
 from dialer.engine.state import EngineState
 from dialer.models import AgentSession, CallAttempt, Campaign, Contact
 from dialer.models.enums import AgentState, CallOutcome, ContactStatus, SystemDisposition
+from dialer.models.recordings import RecordingPart
 from dialer.scheduling.retry import AttemptResult
 from dialer.telephony.port import PortConnected
 
@@ -179,14 +182,16 @@ class PreviousRun:
         # Only names of this engine's scheme (tagged), of recent calls: the sweep runs on the
         # event path, and a crashed run's recordings are hours old at most.
         since = self.s.clock() - ADOPT_RECORDINGS_SINCE
-        rows = await (CallAttempt.filter(engine_id=self.s.engine_id, recording_duration_s=None,
-                                         recording_name__startswith=engine_tag(self.s.engine_id),
-                                         originated_at__gte=since)
-                      .order_by("-id").limit(ADOPT_RECORDINGS_MAX)
-                      .values_list("id", "campaign_id", "channel_id", "recording_name"))
-        for attempt_id, campaign_id, channel_id, recording_name in rows:
-            self._adopted.append(self.calls.recordings.adopt(recording_name, attempt_id, campaign_id,
-                                                             channel_id or ""))
+        tag = engine_tag(self.s.engine_id)
+        for part, name, duration in ((RecordingPart.CALL, "recording_name", "recording_duration_s"),
+                                     (RecordingPart.WAIT, "wait_recording_name", "wait_recording_duration_s")):
+            rows = await (CallAttempt.filter(engine_id=self.s.engine_id, originated_at__gte=since,
+                                             **{duration: None, f"{name}__startswith": tag})
+                          .order_by("-id").limit(ADOPT_RECORDINGS_MAX)
+                          .values_list("id", "campaign_id", "channel_id", name))
+            for attempt_id, campaign_id, channel_id, recording_name in rows:
+                self._adopted.append(self.calls.recordings.adopt(recording_name, attempt_id, campaign_id,
+                                                                 channel_id or "", part))
 
     async def _settle_recordings(self, now: datetime) -> None:
         adopted, self._adopted = self._adopted, []

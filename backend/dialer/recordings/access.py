@@ -1,6 +1,6 @@
 """Who heard a call: every play and download of a recording is written down (who, when, which
-call, from where), listed on the call's page and in the admin's report; and the legal hold, whose
-changes go to the audit log.
+call and which of its files, from where), listed on the call's page and in the admin's report;
+and the legal hold, which is the call's (all its files) and whose changes go to the audit log.
 
 A player asks for the file in pieces (Range) while it plays and seeks. A request from the start
 (no Range, or `bytes=0-`) is one listen and always written; a piece from elsewhere is written only
@@ -48,11 +48,22 @@ class AccessRow:
     attempt_id: int
     action: str
     ip: str
+    part: str = ""  # which of the call's files (call, wait); "" when its row is gone
+
+
+_ROW = ("at", "username", "attempt_id", "action", "ip", "recording__part")
+
+
+def _row(r: dict) -> AccessRow:
+    action = r["action"]
+    part = r["recording__part"]
+    return AccessRow(r["at"], r["username"], r["attempt_id"], getattr(action, "value", action), r["ip"],
+                     getattr(part, "value", part) or "")
 
 
 async def accesses_of_call(attempt_id: int, limit: int = 200) -> list[AccessRow]:
-    rows = await RecordingAccess.filter(attempt_id=attempt_id).order_by("-at", "-id").limit(limit)
-    return [AccessRow(r.at, r.username, r.attempt_id, r.action.value, r.ip) for r in rows]
+    rows = await RecordingAccess.filter(attempt_id=attempt_id).order_by("-at", "-id").limit(limit).values(*_ROW)
+    return [_row(r) for r in rows]
 
 
 async def access_report(*, username: str = "", attempt_id: int | None = None, phone: str = "",
@@ -72,14 +83,14 @@ async def access_report(*, username: str = "", attempt_id: int | None = None, ph
     if until is not None:
         query = query.filter(at__lt=until)
     total = await query.count()
-    rows = await query.order_by("-at", "-id").offset((page - 1) * per_page).limit(per_page)
-    return [AccessRow(r.at, r.username, r.attempt_id, r.action.value, r.ip) for r in rows], total
+    rows = await query.order_by("-at", "-id").offset((page - 1) * per_page).limit(per_page).values(*_ROW)
+    return [_row(r) for r in rows], total
 
 
-async def set_legal_hold(recording: Recording, hold: bool, *, actor: Actor) -> Recording:
-    if recording.legal_hold != hold:
-        await Recording.filter(id=recording.id).update(legal_hold=hold)
-        recording.legal_hold = hold
-        await record_audit(actor, "recording.legal_hold", "call", recording.attempt_id,
-                           {"legal_hold": [not hold, hold]})
-    return recording
+async def set_legal_hold(attempt_id: int, hold: bool, *, actor: Actor) -> int:
+    """Hold (or release) every recording file of the call; returns how many changed. A file of
+    the call enlisted later takes the hold from its siblings (recordings/fetcher.py)."""
+    changed = await Recording.filter(attempt_id=attempt_id).exclude(legal_hold=hold).update(legal_hold=hold)
+    if changed:
+        await record_audit(actor, "recording.legal_hold", "call", attempt_id, {"legal_hold": [not hold, hold]})
+    return changed

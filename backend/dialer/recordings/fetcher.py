@@ -3,7 +3,9 @@
 A call's recording is finished when the engine has written its `recording_name` (the file as
 Asterisk stores it, `<ARI name>.<format>`) and, from
 `RecordingFinished`, its `recording_duration_s` (or when a restart cut it: call event
-"recording_cut"). Each such call gets a `Recording` row (pending); the fetcher takes the file
+"recording_cut"); its wait part, the same in `wait_recording_name` and
+`wait_recording_duration_s`. Each such file gets a `Recording` row (pending, with its part; a
+call already on legal hold puts the new file on hold too); the fetcher takes the file
 from its source, stores it by date and campaign with its size and SHA-256, marks it stored and
 then removes it from Asterisk's spool. A failed try is retried with exponential backoff, and the
 call page says "recording not yet retrieved" meanwhile. It runs beside the engine (one per
@@ -23,12 +25,16 @@ from typing import Awaitable, Callable
 from tortoise.expressions import Q, Subquery
 
 from dialer.models import CallAttempt, CallEvent, Recording, RecordingState
+from dialer.models.recordings import RecordingPart
 from dialer.recordings.sources import MissingRecording, RecordingSource, SourceError, ari_name
 from dialer.recordings.storage import RecordingStore, relative_path
 
 log = logging.getLogger(__name__)
 
 CUT_EVENT = "recording_cut"  # the engine's call event for a recording a restart cut short
+# Where the engine writes each part's name and length on the call (engine/recording.py).
+PART_COLUMNS = {RecordingPart.CALL: ("recording_name", "recording_duration_s"),
+                RecordingPart.WAIT: ("wait_recording_name", "wait_recording_duration_s")}
 
 
 def backoff_s(tries: int, base_s: float = 10.0, cap_s: float = 3600.0) -> float:
@@ -93,24 +99,31 @@ class RecordingFetcher:
         round (the first, then hourly) looks back `lookback`, for whatever a round missed."""
         full = full or self._event_mark is None
         cut = await self._cut_attempts(now, full)
-        have = Subquery(Recording.all().values("attempt_id"))
         since = now - (self.lookback if full else self.recent)
-        columns = ("id", "campaign_id", "recording_name", "recording_duration_s")
-        rows = await (CallAttempt.filter(self._mine(), ~Q(recording_name=""), originated_at__gte=since,
-                                         recording_duration_s__isnull=False)
-                      .exclude(id__in=have).order_by("id").limit(500).values(*columns))
-        if cut:
-            rows += await (CallAttempt.filter(self._mine(), ~Q(recording_name=""), id__in=cut)
-                           .exclude(id__in=have).exclude(id__in=[r["id"] for r in rows]).values(*columns))
-        if not rows:
+        new: list[Recording] = []
+        for part, (name, duration) in PART_COLUMNS.items():
+            have = Subquery(Recording.filter(part=part).values("attempt_id"))
+            columns = ("id", "campaign_id", name, duration)
+            rows = await (CallAttempt.filter(self._mine(), ~Q(**{name: ""}), originated_at__gte=since,
+                                             **{f"{duration}__isnull": False})
+                          .exclude(id__in=have).order_by("id").limit(500).values(*columns))
+            if cut:
+                rows += await (CallAttempt.filter(self._mine(), ~Q(**{name: ""}), id__in=cut)
+                               .exclude(id__in=have).exclude(id__in=[r["id"] for r in rows]).values(*columns))
+            new += [Recording(attempt_id=r["id"], campaign_id=r["campaign_id"], part=part, name=r[name],
+                              duration_s=r[duration], next_try_at=now) for r in rows]
+        if not new:
             return 0
-        cut_ids = set(await CallEvent.filter(kind=CUT_EVENT, attempt_id__in=[r["id"] for r in rows])
-                      .values_list("attempt_id", flat=True))
-        await Recording.bulk_create(
-            [Recording(attempt_id=r["id"], campaign_id=r["campaign_id"], name=r["recording_name"],
-                       duration_s=r["recording_duration_s"], cut=r["id"] in cut_ids, next_try_at=now)
-             for r in rows], ignore_conflicts=True)  # another process may have enlisted some
-        return len(rows)
+        ids = sorted({rec.attempt_id for rec in new})
+        cut_events = await CallEvent.filter(kind=CUT_EVENT, attempt_id__in=ids).values("attempt_id", "payload")
+        # Events written before parts existed name no part: they were of the call's file.
+        cut_parts = {(e["attempt_id"], (e["payload"] or {}).get("part", RecordingPart.CALL.value)) for e in cut_events}
+        held = set(await Recording.filter(attempt_id__in=ids, legal_hold=True).values_list("attempt_id", flat=True))
+        for rec in new:
+            rec.cut = (rec.attempt_id, rec.part.value) in cut_parts
+            rec.legal_hold = rec.attempt_id in held  # the hold is on the call: its every file
+        await Recording.bulk_create(new, ignore_conflicts=True)  # another process may have enlisted some
+        return len(new)
 
     async def _cut_attempts(self, now: datetime, full: bool) -> list[int]:
         """Calls with a "recording_cut" event: new ones since the last round (events by id, so a

@@ -4,6 +4,8 @@
 key over "recording:<call id>:<expires>". Anyone holding the link can fetch that one file until it
 expires, with no login; each fetch is in the access log. The link is given as soon as the call
 has a recording; it answers 404 until the file has been fetched from Asterisk (seconds later).
+The call's wait part (a campaign that records the wait) has its own link, `&part=wait`, signed
+over "recording:<call id>:wait:<expires>", so a link to one file never opens the other.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 from urllib.parse import urlencode
 
+from dialer.models.recordings import RecordingPart
+
 log = logging.getLogger(__name__)
 
 
@@ -25,24 +29,28 @@ class LinkSigner:
     base_url: str
     ttl_s: int = 72 * 3600
 
-    def _sig(self, attempt_id: int, expires: int) -> str:
-        message = f"recording:{int(attempt_id)}:{int(expires)}".encode()
+    def _sig(self, attempt_id: int, expires: int, part: RecordingPart) -> str:
+        wait = "wait:" if part is RecordingPart.WAIT else ""
+        message = f"recording:{int(attempt_id)}:{wait}{int(expires)}".encode()
         return hmac.new(self.secret_key.encode(), message, hashlib.sha256).hexdigest()
 
-    def link(self, attempt_id: int, now: datetime) -> tuple[str, datetime]:
+    def link(self, attempt_id: int, now: datetime, part: RecordingPart = RecordingPart.CALL) -> tuple[str, datetime]:
         expires = int(now.timestamp()) + self.ttl_s
-        query = urlencode({"expires": expires, "sig": self._sig(attempt_id, expires)})
-        return (f"{self.base_url.rstrip('/')}/recordings/link/{int(attempt_id)}?{query}",
+        query = {"expires": expires, "sig": self._sig(attempt_id, expires, part)}
+        if part is RecordingPart.WAIT:
+            query["part"] = part.value
+        return (f"{self.base_url.rstrip('/')}/recordings/link/{int(attempt_id)}?{urlencode(query)}",
                 datetime.fromtimestamp(expires, timezone.utc))
 
-    def valid(self, attempt_id: int, expires: str, sig: str, now: datetime) -> bool:
+    def valid(self, attempt_id: int, expires: str, sig: str, now: datetime,
+              part: RecordingPart = RecordingPart.CALL) -> bool:
         try:
             expires_at = int(expires)
         except (TypeError, ValueError):
             return False
         if expires_at < now.timestamp() or not sig:
             return False
-        return hmac.compare_digest(self._sig(attempt_id, expires_at), sig)
+        return hmac.compare_digest(self._sig(attempt_id, expires_at, part), sig)
 
 
 _signer: LinkSigner | None = None
@@ -60,17 +68,21 @@ def link_signer() -> LinkSigner | None:
 
 async def recording_fields(payload: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """What a `call.ended` payload gains: `recording_url` and `recording_url_expires` when the
-    call was recorded and links are configured; nothing otherwise."""
+    call was recorded, `wait_recording_url` and `wait_recording_url_expires` when its wait was,
+    and links are configured; nothing otherwise."""
     from dialer.models import CallAttempt
 
     signer, attempt_id = _signer, payload.get("attempt_id")
     if signer is None or not isinstance(attempt_id, int):
         return {}
-    name = payload.get("recording_name")
-    if not name:
-        row = await CallAttempt.filter(id=attempt_id).values_list("recording_name", flat=True)
-        name = row[0] if row else ""
-    if not name:
-        return {}
-    url, expires = signer.link(attempt_id, now or datetime.now(timezone.utc))
-    return {"recording_url": url, "recording_url_expires": expires.isoformat()}
+    names = (payload.get("recording_name"), payload.get("wait_recording_name"))
+    if not all(names):
+        row = await CallAttempt.filter(id=attempt_id).values_list("recording_name", "wait_recording_name")
+        names = row[0] if row else ("", "")
+    now = now or datetime.now(timezone.utc)
+    out: dict[str, Any] = {}
+    for part, name, prefix in ((RecordingPart.CALL, names[0], ""), (RecordingPart.WAIT, names[1], "wait_")):
+        if name:
+            url, expires = signer.link(attempt_id, now, part)
+            out.update({f"{prefix}recording_url": url, f"{prefix}recording_url_expires": expires.isoformat()})
+    return out

@@ -72,6 +72,7 @@ _DIALSTATUS_CAUSE = {"BUSY": (FailReason.BUSY, 17, "User busy"),
 
 
 SOFTHANGUP_SHUTDOWN = 4
+RECORDER_ARG = "recorder"  # StasisStart args of the snoops record_leg records
 """Asterisk's soft-hangup flag for "the system is shutting down" (ChannelHangupRequest.cause with soft)."""
 
 
@@ -188,6 +189,19 @@ class AriPort:
     async def record_bridge(self, bridge_id: str, name: str, fmt: str = "wav") -> None:
         await self.client.bridges.record(bridge_id, name, format=fmt, if_exists="overwrite")
 
+    async def record_leg(self, leg_id: str, recorder_id: str, name: str, fmt: str = "wav") -> None:
+        # Not `POST /channels/{leg}/record`: that records only what the leg sends (not the hold
+        # sound or the message it hears), and while it runs Asterisk queues the leg's playbacks
+        # behind it and refuses to bridge it (409). A snoop spying both ways hears both
+        # directions and is recorded instead; it dies with the leg (res_stasis_snoop.c).
+        await self.client.channels.snoop(leg_id, spy="both", whisper="none", app_args=[RECORDER_ARG],
+                                         snoop_id=recorder_id)
+        try:
+            await self.client.channels.record(recorder_id, name, format=fmt, if_exists="overwrite")
+        except Exception:
+            await self._hang_up_quietly(recorder_id)
+            raise
+
     async def stop_recording(self, name: str) -> bool:
         try:
             await self.client.recordings.stop(name)
@@ -239,6 +253,8 @@ class AriPort:
         assert isinstance(event, StasisStart) and event.channel is not None
         leg_id, half2 = self._split(event.channel.id)
         args = event.args
+        if args and args[0] == RECORDER_ARG:
+            return  # a recorder (record_leg), ours or an earlier run's: no call
         if args and args[0] == "amd":
             verdict = args[1] if len(args) > 1 and args[1] in MachineVerdict.__members__ else "NOTSURE"
             await self._emit(MachineDetected(leg_id, self._at(event), MachineVerdict(verdict),

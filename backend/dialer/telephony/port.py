@@ -207,6 +207,12 @@ class TelephonyPort(Protocol):
         """Record what the bridge mixes into `name`.`fmt` in the PBX's spool; RecordingFinished
         (or RecordingFailed) follows when it ends."""
 
+    async def record_leg(self, leg_id: str, recorder_id: str, name: str, fmt: str = "wav") -> None:
+        """Record what the leg hears and says (a customer's wait: hold music, messages) into
+        `name`.`fmt`, through a listening channel `recorder_id` that leaves the leg free to be
+        played to and bridged. Stop it with `stop_recording`, then hang the recorder up; it
+        also ends, its file kept, when the leg hangs up."""
+
     async def stop_recording(self, name: str) -> bool:
         """Stop a live recording and keep its file; False when it was no longer live (it
         ended by itself, or never was): not an error."""

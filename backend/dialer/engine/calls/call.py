@@ -51,6 +51,7 @@ class CustomerCall:
     disposed_at: datetime | None = None  # the agent saved the disposition during the call
     message_started: bool = False  # hold music or message started: stopped before the bridge
     recording_name: str = ""
+    wait_recording_name: str = ""  # the wait before an agent took them (campaign's record_wait)
     # Ended by a fault, not by a person (Asterisk shut down or was unreachable): its talk time
     # says when the fault came, not how long people talk, so the pacer does not learn from it.
     cut: bool = False

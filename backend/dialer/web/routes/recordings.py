@@ -2,6 +2,9 @@
 seeks) for the supervisors of the call's team and for admins, never for agents, each access
 written down; the legal hold (admins); the admin's report of who listened to which call; and the
 signed links that `call.ended` webhooks carry (no login, until they expire).
+
+A call has up to two files: `?part=wait` names the wait for an agent (a campaign that records
+the wait), no part (or `part=call`) the call with the agent.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from starlette.routing import Route
 
 from dialer.accounts.users import Actor
 from dialer.models import CallAttempt, Recording, RecordingAction
+from dialer.models.recordings import RecordingPart
 from dialer.recordings.access import access_report, record_access, set_legal_hold
 from dialer.recordings.links import LinkSigner
 from dialer.recordings.status import recording_status
@@ -37,18 +41,29 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def part_of(request: Request) -> RecordingPart:
+    value = request.query_params.get("part") or RecordingPart.CALL.value
+    try:
+        return RecordingPart(value)
+    except ValueError:
+        raise ApiError(400, "part: call or wait.", field="part") from None
+
+
 async def _serve(request: Request, attempt: CallAttempt, action: RecordingAction) -> Response:
-    status = await recording_status(attempt, store_of(request))
+    part = part_of(request)
+    status = await recording_status(attempt, store_of(request), part)
     if status.path is None:
-        raise ApiError(404, status.message or "This call has no recording.")
+        raise ApiError(404, status.message or ("This call's wait was not recorded." if part is RecordingPart.WAIT
+                                               else "This call has no recording."))
     if request.method == "GET":
         principal = request.scope.get("principal")
         await record_access(user=principal.user if principal else None, attempt_id=attempt.id,
                             recording=status.recording, action=action, ip=client_ip(request), now=_now(),
                             range_header=request.headers.get("range"), username="signed link")
     # FileResponse answers Range requests (206 with the asked bytes), so the player can seek.
+    wait = "-wait" if part is RecordingPart.WAIT else ""
     return FileResponse(status.path, media_type=media_type(status.path),
-                        filename=f"call-{attempt.id}{status.path.suffix}",
+                        filename=f"call-{attempt.id}{wait}{status.path.suffix}",
                         content_disposition_type="attachment" if action is RecordingAction.DOWNLOAD else "inline",
                         headers={"Cache-Control": "private, no-store"})
 
@@ -66,11 +81,10 @@ async def download(request: Request) -> Response:
 @guard(roles=ADMINS)
 async def legal_hold(request: Request) -> Response:
     attempt = await visible_call(request)
-    recording = await Recording.get_or_none(attempt_id=attempt.id)
-    if recording is None:
+    if not await Recording.filter(attempt_id=attempt.id).exists():
         raise ApiError(404, "This call has no recording to hold yet.")
     form = await request.form()
-    await set_legal_hold(recording, form.get("legal_hold") == "1",
+    await set_legal_hold(attempt.id, form.get("legal_hold") == "1",
                          actor=Actor.of(request.state.principal.user, client_ip(request)))
     return RedirectResponse(f"/calls/{attempt.id}", status_code=303)
 
@@ -81,7 +95,7 @@ async def signed_link(request: Request) -> Response:
     signer = LinkSigner(settings.secret_key, settings.base_url, settings.recording_link_ttl_s)
     call_id = request.path_params["call_id"]
     q = request.query_params
-    if not signer.valid(call_id, q.get("expires", ""), q.get("sig", ""), _now()):
+    if not signer.valid(call_id, q.get("expires", ""), q.get("sig", ""), _now(), part_of(request)):
         raise ApiError(403, "This recording link is not valid or has expired.")
     attempt = await CallAttempt.get_or_none(id=call_id)
     if attempt is None:
@@ -111,7 +125,7 @@ async def access_log(request: Request) -> Response:
                            next_url="/recordings/access?" + urlencode({**base, "page": page + 1}) if page < pages
                            else None,
                            rows=[{"at": local_time(r.at, tz), "user": r.username, "call": r.attempt_id,
-                                  "action": r.action, "ip": r.ip} for r in rows])
+                                  "action": r.action, "part": r.part, "ip": r.ip} for r in rows])
     return request.app.state.templates.TemplateResponse(request, "admin/recording_access.html", ctx)
 
 

@@ -19,8 +19,9 @@ from starlette.routing import Route
 
 from dialer.models import Agent, CallAttempt
 from dialer.models.enums import CallOutcome, Role
+from dialer.models.recordings import RecordingPart
 from dialer.recordings.access import accesses_of_call
-from dialer.recordings.status import playable_calls, recording_status
+from dialer.recordings.status import playable_calls, recording_statuses
 from dialer.recordings.storage import RecordingStore
 from dialer.stats.calls import Access, CallQuery, can_see, search, selection_summary
 from dialer.stats.calls_export import ExportTooLarge, export_calls
@@ -91,9 +92,10 @@ async def calls_page(request: Request) -> Response:
               "cause": r["hangup_cause_text"]}
              for r in frame.to_dict("records")]
     playable = await playable_calls([c["id"] for c in calls], recording_store(request)) \
-        if sees_recordings(request) else set()
+        if sees_recordings(request) else {}
     for c in calls:
         c["recorded"] = c["id"] in playable
+        c["recording_query"] = "?part=wait" if playable.get(c["id"]) is RecordingPart.WAIT else ""
     base = {k: v for k, v in values.items() if v}
     pages = max(1, -(-total // PER_PAGE))
     summary = await selection_summary(query, access) if request.query_params.get("stats") else None
@@ -160,15 +162,18 @@ async def call_page(request: Request) -> Response:
                                       (("wait_s", attempt.wait_s), ("talk_s", attempt.talk_s),
                                        ("wrap_up_s", attempt.wrap_up_s)) if v is not None])
     if sees_recordings(request):
-        status = await recording_status(attempt, recording_store(request))
-        ctx.update(recording=status,
-                   recording_next_try=local_time(status.next_try_at, tz) if status.next_try_at else "",
-                   recording_deleted_at=local_time(status.recording.deleted_at, tz)
-                   if status.recording and status.recording.deleted_at else "",
-                   accesses=[{"at": local_time(a.at, tz), "user": a.username, "action": a.action, "ip": a.ip}
-                             for a in await accesses_of_call(attempt.id)])
+        statuses = await recording_statuses(attempt, recording_store(request))
+        ctx.update(recordings=[{"status": status, "query": "?part=wait" if status.part is RecordingPart.WAIT else "",
+                                "next_try": local_time(status.next_try_at, tz) if status.next_try_at else "",
+                                "deleted_at": local_time(status.recording.deleted_at, tz)
+                                if status.recording and status.recording.deleted_at else ""}
+                               for status in statuses],
+                   legal_hold=any(s.recording.legal_hold for s in statuses if s.recording),
+                   has_files=any(s.recording for s in statuses),
+                   accesses=[{"at": local_time(a.at, tz), "user": a.username, "action": a.action, "ip": a.ip,
+                              "part": a.part} for a in await accesses_of_call(attempt.id)])
     else:
-        ctx.update(recording=None, accesses=[])
+        ctx.update(recordings=[], legal_hold=False, has_files=False, accesses=[])
     return request.app.state.templates.TemplateResponse(request, "supervisor/call.html", ctx)
 
 
