@@ -6,6 +6,7 @@ switching a campaign from predictive to preview and back loses nothing.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from dialer.accounts.users import Actor
@@ -20,6 +21,8 @@ PRED = ("predictive",)
 AUTO = ("progressive", "predictive")  # the dialer places calls without an agent clicking first
 # The pacers a predictive campaign may use (pacing/ registers them by these names).
 PREDICTIVE_PACERS = ("adaptive", "ratio", "vicidial", "issabel", "omnidialer")
+# A desktop program's name as a bare TOML key, `[programs.<name>]` in the tray app's config.toml.
+PROGRAM_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 CAMPAIGN_FIELDS: tuple[Field, ...] = (
     Field("name", "Name", required=True, max_length=100, section="General"),
@@ -80,6 +83,9 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
           section="Agents"),
     Field("deep_link_template", "Deep link into the CRM", max_length=1000, section="Agents",
           help="e.g. https://crm.example.com/customers/{external_id}"),
+    Field("desktop_program", "Program the tray app runs from the card", max_length=64, section="Agents",
+          help="The name of a program whitelisted in the agents' tray app config (its [programs.<name>] in "
+               "config.toml, with the path and arguments on their computer), e.g. deskcrm. Empty: no Run button."),
     Field("card_fields", "Custom fields on the agent's card", "list", section="Agents",
           help="Comma-separated names of imported columns."),
     Field("required_skills", "Skills an agent needs", "list", section="Agents"),
@@ -126,6 +132,9 @@ async def validate_campaign(data: Mapping[str, Any], *, partial: bool = False,
     for key in ("pacer", "abandon_window", "no_agent_action", "private_numbers"):
         if values.get(key) == "":
             values.pop(key)  # keep the stored (or database default) value
+    if values.get("desktop_program") and not PROGRAM_NAME.fullmatch(values["desktop_program"]):
+        errors["desktop_program"] = ("A name, not a path or a command: letters, digits, - and _, as in "
+                                     "[programs.<name>] of the agents' config.toml.")
     records = values.get("record_calls", record.record_calls if record else False)
     if values.get("record_wait") and not records:
         errors["record_wait"] = "The wait is recorded only with the calls: tick Record calls too, or untick this."

@@ -79,6 +79,7 @@ class CampaignConfig:
     skip_holidays: bool = False  # the callee's public holidays are no calling days (regulatory profile)
     identify_first: bool = False  # on hold, the identification (abandon) message first: within 2 s
     record_wait: bool = False  # record_calls and also the wait for an agent (engine/recording.py)
+    desktop_program: str = ""  # named on the card: the agents' tray app runs it if whitelisted there
     own_dials: dict[int, DialSettings] = field(default_factory=dict)
     """Contacts' own dial profiles met so far, as last read (`take_contact_profiles`)."""
 
@@ -139,6 +140,7 @@ class CampaignConfig:
             auto_end_wrap_up=campaign.auto_end_wrap_up, private_numbers=campaign.private_numbers,
             redial_agent_phones=campaign.redial_agent_phones,
             record_wait=campaign.record_calls and campaign.record_wait,
+            desktop_program=campaign.desktop_program,
         )
 
 

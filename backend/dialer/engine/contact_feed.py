@@ -252,7 +252,7 @@ def card_data(contact: Contact, config: CampaignConfig, attempt_no: int, phone: 
     return build_card(contact_id=contact.id, name=contact.name, external_id=contact.external_id or "",
                       phone=phone, custom_fields=contact.custom_fields or {}, campaign_id=config.campaign_id,
                       campaign_name=config.name, attempt_no=attempt_no, card_fields=config.card_fields,
-                      deep_link_template=config.deep_link_template)
+                      deep_link_template=config.deep_link_template, desktop_program=config.desktop_program)
 
 
 async def count_remaining(lists: dict[int, tuple[int, ...]]) -> dict[int, int]:

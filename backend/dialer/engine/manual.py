@@ -121,7 +121,8 @@ class ManualDialer:
             campaign_name=campaign.name if campaign else "Manual call",
             attempt_no=(contact.attempts + 1) if contact else 1,
             card_fields=tuple(campaign.card_fields or ()) if campaign else (),
-            deep_link_template=campaign.deep_link_template if campaign else "")
+            deep_link_template=campaign.deep_link_template if campaign else "",
+            desktop_program=campaign.desktop_program if campaign else "")
         card["manual"] = True
         return card
 

@@ -153,6 +153,9 @@ class Campaign(Model):
     regulatory_profile = fields.CharField(max_length=8, db_default="")
     private_numbers = fields.CharEnumField(PrivateNumbers, max_length=16, db_default=PrivateNumbers.OFF.value)
     deep_link_template = fields.CharField(max_length=1000, db_default="")
+    # The program the agents' tray app runs from the card, by the name their config.toml whitelists
+    # it under (never a path: the agent's machine says what the name starts); empty: no Run.
+    desktop_program = fields.CharField(max_length=64, db_default="")
     card_fields = fields.JSONField(default=list)  # custom fields shown on the agent's card
     required_skills = fields.JSONField(default=list)
     record_calls = fields.BooleanField(db_default=False)
