@@ -26,6 +26,8 @@ ALWAYS = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "
 AGENTS = [("ann", "Local/agent0@agents", "Extension calls", "progressive"),
           ("carl", "Local/agent1@agents", "Panel calls", "progressive"),
           ("bea", "Local/agent2@agents", "Preview calls", "preview")]
+# The desktop program a campaign's card names (the tray test's config whitelists `record`).
+PROGRAMS = {"Extension calls": "record"}
 
 
 def free_port() -> int:
@@ -102,7 +104,8 @@ async def seed(url: str, crm_port: int) -> dict[str, int]:
                 name=name, team=team, mode=CampaignMode(mode), dial_profile=profile, caller_id="+420221000100",
                 status=CampaignStatus.RUNNING, wrap_up_s=120, auto_end_wrap_up=False,
                 private_numbers=PrivateNumbers.MANUAL, card_fields=["plan", "city"],
-                deep_link_template=f"http://127.0.0.1:{crm_port}/customers/{{external_id}}?tel={{phone}}")
+                deep_link_template=f"http://127.0.0.1:{crm_port}/customers/{{external_id}}?tel={{phone}}",
+                desktop_program=PROGRAMS.get(name, ""))
             await campaign.contact_lists.add(clist)
             ids[name] = campaign.id
         for order, (code, label, callback) in enumerate([("sale", "Sale", False), ("later", "Call back", True)]):

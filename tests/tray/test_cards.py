@@ -50,3 +50,11 @@ def test_only_web_links_are_opened() -> None:
         assert safe_link(bad) == ""
     card = card_from_event({"type": "call.connected", "call_id": "c", "card": {**CARD, "deep_link": "file:///x"}})
     assert card is not None and card.deep_link == ""
+
+
+def test_the_card_keeps_the_program_the_campaign_names() -> None:
+    card = card_from_event({"type": "call.connected", "call_id": "c1", "card": {**CARD, "program": "deskcrm"}})
+    assert card is not None and card.program == "deskcrm"
+    assert "program" not in card.values  # a name for the whitelist, not an argument
+    plain = card_from_event({"type": "call.connected", "call_id": "c1", "card": CARD})
+    assert plain is not None and plain.program == ""

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from dialer.tray.config import ConfigError, config_dir, load_config, parse_config
-from dialer.tray.runner import Program
+from dialer.tray.cards import Card
+from dialer.tray.runner import Program, run_choice
 
 EXAMPLE = '''
 dialer = "https://dialer.example.com"
@@ -32,7 +33,12 @@ def test_the_documented_example_reads_back() -> None:
 def test_the_readme_documents_the_same_format() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = readme.split("```toml\n# config.toml", 1)[1].split("```", 1)[0]
-    assert parse_config(block).programs["crm"].path.startswith("/")
+    deskcrm = parse_config(block).programs["deskcrm"]
+    assert deskcrm.path.startswith("/")
+    # And the note a card shows when its campaign names a program this computer does not list.
+    card = Card(key="k", kind="call.connected", heading="", title="", rows=(), deep_link="", campaign_id=1,
+                campaign="Sales", program="deskcrm")
+    assert f'"{run_choice(card, {}).note}"' in " ".join(readme.split())
 
 
 @pytest.mark.parametrize("text, message", [

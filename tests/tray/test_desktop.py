@@ -1,8 +1,9 @@
 """The tray app under Xvfb against a live dialer (engine + fake Asterisk, tests/e2e/agent_server):
 sign in through its window, join and go ready from its tray menu, take calls whose card window
-shows the contact and opens the IS and runs the whitelisted program, ride out a network loss,
-and sign out. With trayer installed (.ci/browsers installs it) the icon docks in a real tray.
-Prints call connected -> card painted. A screenshot is saved when it fails.
+shows the contact, opens the IS and runs the program the campaign names (`record`, whitelisted
+in this computer's config), ride out a network loss, and sign out. With trayer installed
+(.ci/browsers installs it) the icon docks in a real tray. Prints call connected -> card
+painted. A screenshot is saved when it fails.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -310,14 +312,24 @@ campaigns = ["Extension calls"]
     assert card.top.wm_attributes("-topmost") == 1 and card.top.winfo_viewable()
     assert card.top.title() == f"Customer 0-{n} — Extension calls"
 
-    # Open in IS: the deep link, in the default browser. Run: the whitelisted program, one
-    # argument per template, the name with its space intact.
+    # Open in IS: the deep link, in the default browser. Run: the program the campaign names
+    # (its desktop_program, on the card), as this computer whitelists it: one argument per
+    # template, the name with its space intact.
+    assert card.card.program == "record" and not card.note.winfo_ismapped()
     card.buttons["open"].invoke()
     assert opened == [f"http://127.0.0.1:{w.crm.port}/customers/CASE-0-{n}?tel=4206000{int(n):03d}18"]
     card.buttons["run:record"].invoke()
     pump(lambda: argv_file.exists() and argv_file.read_text(), "the program to run")
     assert argv_file.read_text().split("\n") == ["--case", f"CASE-0-{n}", f"Customer 0-{n}", "--plan=Premium", "x"]
     assert card.status.cget("text") == "Started DeskCRM."
+    # A card naming a program this computer does not list: a note where Run would be.
+    other = replace(card.card, key="call-elsewhere", program="deskcrm")
+    app.show_card(other)
+    elsewhere = pump(lambda: app.cards.get(other.key), "the other card")
+    pump(lambda: elsewhere.note.winfo_ismapped(), "the note shown")
+    assert sorted(elsewhere.buttons) == ["close", "open"]
+    assert elsewhere.note.cget("text") == "Program 'deskcrm' is not set up on this computer."
+    elsewhere.close()
     card.buttons["close"].invoke()
     assert app.cards == {}
 

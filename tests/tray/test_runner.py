@@ -1,54 +1,73 @@
-"""The card's Run button (tray/runner.py): argument lists from the card, never a shell, and
-only programs this computer's config names."""
+"""The card's Run button (tray/runner.py): shown when the card names a program this computer's
+config whitelists, a note when it names one it does not; argument lists, never a shell."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from dialer.tray.cards import card_from_event
-from dialer.tray.runner import Program, Refused, command, fill, offered, start
+from dialer.tray.cards import Card, card_from_event
+from dialer.tray.runner import Program, Refused, RunChoice, command, fill, run_choice, start
 
 NASTY = "O'Brien; rm -rf ~ $(reboot) `id` \"x\" | tee"
 CARD = card_from_event({"type": "call.connected", "call_id": "c9", "card": {
     "contact_id": 5, "name": NASTY, "external_id": "CASE 5", "phone": "+420600000018", "campaign_id": 3,
-    "campaign": "Sales", "attempt": 1, "fields": {"plan": "Premium"}, "all_fields": {"plan": "Premium"}}})
+    "campaign": "Sales", "attempt": 1, "fields": {"plan": "Premium"}, "all_fields": {"plan": "Premium"},
+    "program": "crm"}})
 CRM = Program(name="crm", path="/opt/crm/bin/crm", args=("--case", "{external_id}", "--who={name}", "{plan}",
                                                          "{missing}", "{{literal}}"))
 WHITELIST = {"crm": CRM, "other": Program(name="other", path="/usr/bin/other", campaigns=("Support", "9"))}
 
 
+def named(program: str, **card: Any) -> Card:
+    assert CARD is not None
+    return replace(CARD, program=program, **card)
+
+
+def test_run_is_offered_when_the_card_names_a_program_this_computer_whitelists() -> None:
+    assert run_choice(named("crm"), WHITELIST) == RunChoice(program=CRM)
+    # The local campaigns limit is one more key: this campaign may run it here.
+    assert run_choice(named("other", campaign="Support", campaign_id=4), WHITELIST).program == WHITELIST["other"]
+    assert run_choice(named("other", campaign="Else", campaign_id=9), WHITELIST).program == WHITELIST["other"]
+
+
+def test_a_program_this_computer_does_not_whitelist_gets_a_note_not_a_button() -> None:
+    choice = run_choice(named("deskcrm"), WHITELIST)
+    assert choice == RunChoice(note="Program 'deskcrm' is not set up on this computer.")
+    assert run_choice(named("/bin/sh"), WHITELIST).program is None  # a path is not a name on the list
+    choice = run_choice(named("other"), WHITELIST)  # whitelisted, but locally only for other campaigns
+    assert choice == RunChoice(note="Program 'other' is not set up on this computer for campaign 'Sales'.")
+
+
+def test_a_card_naming_no_program_offers_none_whatever_the_whitelist_holds() -> None:
+    assert run_choice(named(""), WHITELIST) == RunChoice()
+    assert run_choice(named("", campaign="Support", campaign_id=9), WHITELIST) == RunChoice()
+    plain = card_from_event({"type": "call.connected", "call_id": "c1", "card": {"name": "x", "campaign": "Sales"}})
+    assert plain is not None and plain.program == "" and run_choice(plain, WHITELIST) == RunChoice()
+
+
 def test_each_template_is_one_argument_whatever_the_value_holds() -> None:
-    assert CARD is not None
-    assert command("crm", CARD, WHITELIST) == ["/opt/crm/bin/crm", "--case", "CASE 5", f"--who={NASTY}", "Premium",
-                                               "", "{literal}"]
+    assert CARD is not None and CARD.program == "crm"
+    assert command(CARD, WHITELIST) == ["/opt/crm/bin/crm", "--case", "CASE 5", f"--who={NASTY}", "Premium",
+                                        "", "{literal}"]
 
 
-def test_a_program_not_on_the_whitelist_is_refused() -> None:
-    assert CARD is not None
-    with pytest.raises(Refused, match="not in this computer's list"):
-        command("/bin/sh", CARD, WHITELIST)
-    with pytest.raises(Refused, match="not offered for campaign"):
-        command("other", CARD, WHITELIST)  # whitelisted, but for other campaigns
-
-
-def test_a_card_may_name_a_program_but_only_a_whitelisted_one() -> None:
-    from dataclasses import replace
-
-    assert CARD is not None
-    assert offered(CARD, WHITELIST) == [CRM]
-    assert offered(replace(CARD, program="other"), WHITELIST) == [WHITELIST["other"]]
-    assert offered(replace(CARD, program="/bin/sh"), WHITELIST) == []
-    assert offered(replace(CARD, campaign="Support", campaign_id=9), WHITELIST) == list(WHITELIST.values())
+def test_only_the_program_the_card_names_and_this_computer_whitelists_is_run() -> None:
+    with pytest.raises(Refused, match="'/bin/sh' is not set up on this computer"):
+        command(named("/bin/sh"), WHITELIST)
+    with pytest.raises(Refused, match="not set up on this computer for campaign 'Sales'"):
+        command(named("other"), WHITELIST)  # whitelisted, but for other campaigns
+    with pytest.raises(Refused, match="names no program"):
+        command(named(""), WHITELIST)
 
 
 def test_relative_paths_and_bad_templates_are_refused() -> None:
-    assert CARD is not None
     with pytest.raises(Refused, match="absolute"):
-        command("crm", CARD, {"crm": Program(name="crm", path="crm")})
+        command(named("crm"), {"crm": Program(name="crm", path="crm")})
     with pytest.raises(Refused, match="template"):
         fill("{name", {"name": "x"})
     with pytest.raises(Refused, match="template"):

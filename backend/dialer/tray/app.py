@@ -261,19 +261,19 @@ class TrayApp:
         if card.key in self.cards:
             self.cards[card.key].top.lift()
             return
-        self.cards[card.key] = CardWindow(self.root, card, runner.offered(card, self.config.programs),
+        self.cards[card.key] = CardWindow(self.root, card, runner.run_choice(card, self.config.programs),
                                           on_open=self.open_url, on_run=self.run_program,
                                           on_closed=lambda c: self.cards.pop(c.key, None))
 
-    def run_program(self, card: Card, name: str) -> str:
+    def run_program(self, card: Card) -> str:
         try:
-            argv = runner.command(name, card, self.config.programs)
+            argv = runner.command(card, self.config.programs)
             runner.start(argv, self.popen)
         except runner.Refused as exc:
             return f"Not run: {exc}."
         except OSError as exc:
-            return f"Could not start {name}: {exc.strerror or exc}."
-        return f"Started {self.config.programs[name].button.removeprefix('Run ')}."
+            return f"Could not start {card.program}: {exc.strerror or exc}."
+        return f"Started {self.config.programs[card.program].button.removeprefix('Run ')}."
 
     # -- acting ------------------------------------------------------------------------------
 

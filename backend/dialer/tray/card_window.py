@@ -1,23 +1,24 @@
 """The card window (tkinter): one per call or offer, on top of every other window until the
-agent closes it, with "Open in IS" (the deep link in the default browser) and one "Run"
-button per whitelisted program offered for the card's campaign.
+agent closes it, with "Open in IS" (the deep link in the default browser) and "Run" when the
+campaign names a program this computer whitelists (runner.run_choice), or a note saying the
+program it names is not set up here.
 """
 
 from __future__ import annotations
 
 import time
 import tkinter as tk
-from typing import Callable, Sequence
+from typing import Callable
 
 from dialer.tray.cards import Card
-from dialer.tray.runner import Program
+from dialer.tray.runner import RunChoice
 
 BG = "#ffffff"
 
 
 class CardWindow:
-    def __init__(self, root: tk.Misc, card: Card, programs: Sequence[Program], *,
-                 on_open: Callable[[str], None], on_run: Callable[[Card, str], str],
+    def __init__(self, root: tk.Misc, card: Card, run: RunChoice, *,
+                 on_open: Callable[[str], None], on_run: Callable[[Card], str],
                  on_closed: Callable[[Card], None]) -> None:
         self.card = card
         self.on_closed = on_closed
@@ -45,12 +46,17 @@ class CardWindow:
         if card.deep_link:
             self.buttons["open"] = tk.Button(buttons, text="Open in IS", default="active",
                                              command=lambda: on_open(card.deep_link))
-        for program in programs:
-            self.buttons[f"run:{program.name}"] = tk.Button(
-                buttons, text=program.button, command=lambda name=program.name: self._say(on_run(card, name)))
+        if run.program is not None:
+            self.buttons[f"run:{run.program.name}"] = tk.Button(buttons, text=run.program.button,
+                                                                command=lambda: self._say(on_run(card)))
         self.buttons["close"] = tk.Button(buttons, text="Close", command=self.close)
         for button in self.buttons.values():
             button.pack(side="left", padx=(0, 6))
+        # The campaign names a program this computer cannot run: say so, where the button would be.
+        self.note = tk.Label(top, text=run.note, name="run_note", background=BG, foreground="#6b7280",
+                             wraplength=380, justify="left")
+        if run.note:
+            self.note.pack(anchor="w", pady=(6, 0))
         self.status = tk.Label(top, text="", background=BG, foreground="#b91c1c", wraplength=380, justify="left")
         self.status.pack(anchor="w", pady=(6, 0))
         top.bind("<Expose>", self._exposed, add="+")

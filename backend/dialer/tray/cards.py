@@ -23,7 +23,7 @@ class Card:
     deep_link: str  # http(s) only, else ""
     campaign_id: int | None
     campaign: str
-    program: str = ""  # a program the dialer names for this card (run only if whitelisted here)
+    program: str = ""  # the campaign's desktop program, by name (Run only if this computer whitelists it)
     values: Mapping[str, str] = field(default_factory=dict)  # what a program's arguments may use
 
 

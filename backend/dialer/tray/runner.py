@@ -1,9 +1,10 @@
 """The card's "Run" button: start a local program with the contact's fields as arguments.
 
-Only programs the agent's machine lists in its config file may run (a card, or the dialer,
-can name one of them but never a path). Each configured argument becomes exactly one
-argument of the program, filled in from the card; no shell ever sees it, so a name such as
-`O'Brien; rm -rf ~` reaches the program as that text.
+Two keys turn it: the campaign names the program (its `desktop_program`, on the card as
+`program`) and the agent's machine lists that name in its config file, with the path and the
+arguments (the dialer names a program, never a path). Each configured argument becomes
+exactly one argument of the program, filled in from the card; no shell ever sees it, so a
+name such as `O'Brien; rm -rf ~` reaches the program as that text.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Program:
     path: str  # absolute: a bare name would be looked up on PATH, which the whitelist cannot vouch for
     args: tuple[str, ...] = ()  # templates: "--case", "{external_id}", "{name}", "{plan}"
     label: str = ""  # the button's text; "Run <name>" when empty
-    campaigns: tuple[str, ...] = ()  # campaign names or ids it is offered for; empty: every campaign
+    campaigns: tuple[str, ...] = ()  # a local limit: campaign names or ids it may run for; empty: any
 
     @property
     def button(self) -> str:
@@ -53,26 +54,38 @@ def fill(template: str, values: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def offered(card: Card, whitelist: Mapping[str, Program]) -> list[Program]:
-    """The programs the card's Run button offers: the one the card names if it is on the
-    whitelist, else every whitelisted program meant for the card's campaign."""
-    if card.program:
-        program = whitelist.get(card.program)
-        return [program] if program is not None else []
-    return [p for p in whitelist.values()
-            if not p.campaigns or card.campaign in p.campaigns or str(card.campaign_id) in p.campaigns]
+@dataclass(frozen=True)
+class RunChoice:
+    """What the card offers to run: a program for the Run button, or a note saying why the
+    program the campaign names cannot run here. Neither when the campaign names none."""
+
+    program: Program | None = None
+    note: str = ""
 
 
-def command(name: str, card: Card, whitelist: Mapping[str, Program]) -> list[str]:
-    """The argument list to start program `name` for this card; refused unless whitelisted."""
-    program = whitelist.get(name)
+def run_choice(card: Card, whitelist: Mapping[str, Program]) -> RunChoice:
+    """The card's Run button: the program the card names, if this computer whitelists it (and
+    its local `campaigns` limit, if any, lets it run for the card's campaign)."""
+    if not card.program:
+        return RunChoice()
+    program = whitelist.get(card.program)
     if program is None:
-        raise Refused(f"{name!r} is not in this computer's list of programs")
-    if program not in offered(card, whitelist):
-        raise Refused(f"{name!r} is not offered for campaign {card.campaign!r}")
-    if not os.path.isabs(program.path):
-        raise Refused(f"{program.path!r} is not an absolute path")
-    return [program.path, *(fill(a, card.values) for a in program.args)]
+        return RunChoice(note=f"Program {card.program!r} is not set up on this computer.")
+    if program.campaigns and card.campaign not in program.campaigns \
+            and str(card.campaign_id) not in program.campaigns:
+        return RunChoice(note=f"Program {card.program!r} is not set up on this computer "
+                              f"for campaign {card.campaign!r}.")
+    return RunChoice(program=program)
+
+
+def command(card: Card, whitelist: Mapping[str, Program]) -> list[str]:
+    """The argument list to start the card's program; refused unless it is offered (above)."""
+    choice = run_choice(card, whitelist)
+    if choice.program is None:
+        raise Refused(choice.note[:1].lower() + choice.note[1:-1] if choice.note else "the campaign names no program")
+    if not os.path.isabs(choice.program.path):
+        raise Refused(f"{choice.program.path!r} is not an absolute path")
+    return [choice.program.path, *(fill(a, card.values) for a in choice.program.args)]
 
 
 def start(argv: Sequence[str], popen: Callable[..., Any] = subprocess.Popen) -> Any:
