@@ -74,3 +74,14 @@ async def test_the_campaign_page_lists_the_compliance_check(admin, world) -> Non
     assert r.status_code == 303, r.text
     page = await admin.get(f"/campaigns/{world.campaign.id}")
     assert "Compliance check: ready to dial" in page.text
+
+
+async def test_a_new_predictive_campaign_saved_as_offered_measures_its_profiles_window(admin, world) -> None:
+    # The column's default is the FCC's 30 days, which uk may not keep: a uk campaign saved with
+    # the form's defaults was refused. Left as offered (empty), the window is the profile's.
+    for profile, window in (("uk", "24h"), ("us", "30d"), ("", "24h")):  # "": the deployment's eu
+        name = f"Defaults {profile or 'deployment'}"
+        r = await admin.submit("/campaigns/new", name=name, mode="predictive", regulatory_profile=profile,
+                               caller_id="+420221000100", abandon_message="sorry")
+        assert r.status_code == 303, r.text
+        assert (await Campaign.get(name=name)).abandon_window.value == window

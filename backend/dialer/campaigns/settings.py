@@ -11,9 +11,9 @@ from typing import Any, Mapping
 
 from dialer.accounts.users import Actor
 from dialer.campaigns.fields import Field, clean
-from dialer.campaigns.regulation import campaign_refusals
+from dialer.campaigns.regulation import campaign_refusals, campaign_regulation
 from dialer.campaigns.saving import SaveError, delete_record, save_record
-from dialer.compliance.profiles import Regulation
+from dialer.compliance.profiles import PROFILES, Regulation
 from dialer.models import CallAttempt, CallerIdPool, Campaign, ContactList, DialProfile, Team
 from dialer.models.enums import AbandonWindow, CampaignMode, CampaignStatus, NoAgentAction, PrivateNumbers
 
@@ -54,7 +54,8 @@ CAMPAIGN_FIELDS: tuple[Field, ...] = (
           help="The law (FCC, Ofcom) allows at most 3 % of answered calls abandoned."),
     Field("abandon_window", "Abandon rate measured over", "choice",
           choices=tuple(w.value for w in AbandonWindow), modes=PRED, section="Pacing",
-          help="30d: FCC. 24h: Ofcom, with the answering-machine adjustment."),
+          help="30d: FCC. 24h: Ofcom, with the answering-machine adjustment. Empty on a new campaign: the "
+               "regulatory profile's (24h for uk and eu, 30d for us)."),
     Field("max_attempts_per_5s", "Most calls started per 5 s", "int", min=1, max=1000, modes=AUTO,
           section="Pacing"),
     Field("max_lines", "Most simultaneous lines", "int", min=1, max=10000, section="Pacing"),
@@ -129,6 +130,12 @@ async def validate_campaign(data: Mapping[str, Any], *, partial: bool = False,
     mode = values.get("mode") or (record.mode.value if record else "")
     if mode == CampaignMode.PREDICTIVE.value and values.get("pacer") == "":
         values["pacer"] = "adaptive"
+    if values.get("abandon_window", "") == "" and record is None:
+        # Left empty on a new campaign: the window its regulatory profile measures (24 h for
+        # Ofcom's rule, 30 days for the FCC's). The column's own default is the FCC's, which a
+        # uk or eu campaign may not keep: a form saved as offered was refused.
+        stored = values.get("regulatory_profile") or ""
+        values["abandon_window"] = PROFILES[campaign_regulation(stored)].abandon_window
     for key in ("pacer", "abandon_window", "no_agent_action", "private_numbers"):
         if values.get(key) == "":
             values.pop(key)  # keep the stored (or database default) value

@@ -49,6 +49,7 @@ campaigns = Area(
     entity="campaign", title="Campaigns", singular="campaign", prefix="/campaigns", model=Campaign,
     fields=CAMPAIGN_FIELDS, save=save_campaign, delete=delete_campaign, options=_options,
     form_values=_form_values, query=visible_campaigns, related=("team", "dial_profile"), view_roles=SUPERVISORS,
+    new_defaults={"abandon_window": ""},  # the regulatory profile's (settings.prepare)
     label=lambda c: c.name, link=lambda c: f"/campaigns/{c.pk}",
     columns=[Column("Name", lambda c: c.name), Column("Mode", lambda c: c.mode.value),
              Column("Status", lambda c: "archived" if c.archived else c.status.value),
