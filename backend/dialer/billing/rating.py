@@ -75,12 +75,13 @@ def choose_tariff(tariffs: Iterable[Tariff], team_id: int | None, line: str, at:
     for t in tariffs:
         if not t.in_force(at) or not t.applies_to(team_id, line):
             continue
-        if best is None or _rank(t) > _rank(best):
+        if best is None or tariff_rank(t) > tariff_rank(best):
             best = t
     return best
 
 
-def _rank(t: Tariff) -> tuple[int, float, int]:
+def tariff_rank(t: Tariff) -> tuple[int, float, int]:
+    """Which of two tariffs that apply wins: the more specific, then the later valid_from."""
     return (t.specificity(), t.valid_from.timestamp() if t.valid_from else float("-inf"), t.id)
 
 
@@ -105,10 +106,11 @@ def rate_with(call: CallToRate, tariff: Tariff) -> Rating | Unrated:
 
 
 class Rater:
-    """Rates many calls against one set of tariffs: what the engine and `rerate` use for
-    thousands of calls. It remembers the candidate tariffs per (branch, line) and the price of
-    each (rate, band, billable seconds) it met, so a million calls take seconds; the results
-    are exactly `rate_call`'s."""
+    """Rates calls one by one against one set of tariffs: what the engine's meter uses for the
+    calls that just ended. It remembers the candidate tariffs per (branch, line) and the price
+    of each (rate, band, billable seconds) it met; the results are exactly `rate_call`'s. A
+    period's calls are rated on arrays instead (`bulk_rating.rate_calls`: 1M in about 0.6 s,
+    against 6-9 s here)."""
 
     def __init__(self, tariffs: Sequence[Tariff]) -> None:
         self.tariffs = tuple(tariffs)
@@ -121,7 +123,7 @@ class Rater:
         candidates = self._chosen.get(key)
         if candidates is None:
             candidates = sorted((t for t in self.tariffs if t.applies_to(call.team_id, call.line)),
-                                key=_rank, reverse=True)
+                                key=tariff_rank, reverse=True)
             self._chosen[key] = candidates
         at = call.answered_at
         for tariff in candidates:  # best first: the first in force is the one

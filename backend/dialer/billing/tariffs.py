@@ -139,6 +139,10 @@ class Tariff:
                 return rate
         return None
 
+    def distinct_rates(self) -> tuple[Rate, ...]:
+        """One rate per prefix: the one `rate_for` finds (of two lines with one prefix, the later)."""
+        return tuple(self._by_prefix.values())
+
     def specificity(self) -> int:
         """Line and branch: 3; line only: 2; branch only: 1; neither: 0."""
         return (2 if self.line else 0) + (1 if self.team_id is not None else 0)
