@@ -44,3 +44,18 @@ async def test_the_demo_has_a_tariff_and_a_prepaid_branch_with_credit(sqlite_db:
     assert account.balance == Decimal("1000") and await AccountEntry.all().count() == 1, "topped up once"
     tariff = await Tariff.get(name="Demo tariff")
     assert await tariff.rates.all().count() == 4
+
+
+async def test_the_demo_offers_its_keep_for_me_callback_and_a_campaign_without_private_numbers_does_not(
+        sqlite_db: str, tmp_path: Path) -> None:
+    # "keep for me" on a campaign whose private numbers are off would be assigned and never
+    # dialed; the form offers it only where the campaign keeps such contacts (issue 21).
+    from dialer.models.enums import PrivateNumbers
+    from dialer.web.routes.agent_common import dispositions_for
+
+    await seed(tmp_path / "pw.json", contacts=10)
+    demo = await Campaign.get(name="Spring offer")
+    offered = {d["code"]: d["private"] for d in await dispositions_for(demo.id)}
+    assert offered["callback_me"] is True
+    plain = await Campaign.create(name="Plain", private_numbers=PrivateNumbers.OFF)
+    assert {d["code"]: d["private"] for d in await dispositions_for(plain.id)}["callback_me"] is False

@@ -32,7 +32,7 @@ from dialer.models import (
     User,
 )
 from dialer.models.billing import AccountMode
-from dialer.models.enums import CampaignMode, Role
+from dialer.models.enums import CampaignMode, PrivateNumbers, Role
 
 # Stock Asterisk prompts ("We're sorry." "Please try your call again later."), played one
 # after the other: a real deployment records its own message saying who called and how to
@@ -123,6 +123,9 @@ async def seed(passwords_file: Path, contacts: int = 500) -> dict[str, str]:
         card_fields=["plan", "customer_since"], abandon_message=DEMO_ABANDON_MESSAGE,
         record_calls=True,  # every connected call is recorded: play one on its page a minute in
         record_wait=True,  # and the wait of those no agent took at once (hold music, abandon message)
+        # Its "Call back (keep for me)" disposition keeps the contact for that agent, dialed when
+        # they are free: with private numbers off the form would not offer it.
+        private_numbers=PrivateNumbers.AUTOMATIC,
         # Simulated numbers at any hour, holidays too: explicitly outside any market's law (README, Compliance).
         regulatory_profile="none"))
     if created:
