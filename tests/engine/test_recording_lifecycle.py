@@ -16,6 +16,7 @@ from typing import AsyncIterator
 
 import pytest
 
+from crash import kill_9, restarted
 from dialer.ari.client import AriClient
 from dialer.engine.engine import Engine
 from dialer.engine.recording import ari_name
@@ -194,20 +195,7 @@ async def _kill(w: EngineWorld) -> None:
     """kill -9: no cleanup; the ARI connection dies with the process."""
     assert w.engine._task is not None and w.engine.s.writer._task is not None
     await w.engine.s.writer.flush()  # the attempt row and its recording name were written
-    w.engine._task.cancel()
-    w.engine.s.writer._task.cancel()
-    if w.engine.s.billing._task is not None:
-        w.engine.s.billing._task.cancel()
-    await w.client.close()
-
-
-async def _restart(w: EngineWorld) -> tuple[Engine, AriClient]:
-    client = AriClient(w.fake.base_url, "dialer", "dialer", app="dialer")
-    engine = _engine(client)
-    await client.__aenter__()
-    await engine.start()
-    await client.wait_connected(5)
-    return engine, client
+    await kill_9(w.engine, w.client)
 
 
 async def test_a_restart_stops_a_recording_left_running_keeps_it_and_flags_it_cut(world) -> None:
@@ -217,7 +205,7 @@ async def test_a_restart_stops_a_recording_left_running_keeps_it_and_flags_it_cu
     await asyncio.sleep(0.5)
     await _kill(w)
     assert name in w.fake.pbx.live_recordings, "the customer and the agent talk on, recorded"
-    engine, client = await _restart(w)
+    engine, client = await restarted(w.fake.base_url, _engine)
     w2 = EngineWorld(engine, w.fake, client)
     try:
         attempt = await finished(w2, STAYS)
@@ -241,7 +229,7 @@ async def test_a_recording_that_ended_while_the_dialer_was_down_gets_its_length_
     await _kill(w)
     w.fake.request_hangup(call_id + ";2")  # the customer leaves; the agent's line is silent
     await w.until(lambda: name not in w.fake.pbx.live_recordings, timeout=5)  # ended by itself, unheard
-    engine, client = await _restart(w)
+    engine, client = await restarted(w.fake.base_url, _engine)
     w2 = EngineWorld(engine, w.fake, client)
     try:
         attempt = await finished(w2, STAYS)

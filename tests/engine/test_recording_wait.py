@@ -17,6 +17,7 @@ from typing import AsyncIterator
 
 import pytest
 
+from crash import kill_9, restarted
 from dialer.ari.client import AriClient
 from dialer.engine.calls import CallState
 from dialer.engine.engine import Engine
@@ -232,11 +233,7 @@ async def _kill(w: EngineWorld) -> None:
     """kill -9: no cleanup; the ARI connection dies with the process."""
     assert w.engine._task is not None and w.engine.s.writer._task is not None
     await w.engine.s.writer.flush()  # the attempt row and its wait recording's name were written
-    w.engine._task.cancel()
-    w.engine.s.writer._task.cancel()
-    if w.engine.s.billing._task is not None:
-        w.engine.s.billing._task.cancel()
-    await w.client.close()
+    await kill_9(w.engine, w.client)
 
 
 async def test_a_restart_stops_a_wait_recording_left_running(world) -> None:
@@ -248,11 +245,7 @@ async def test_a_restart_stops_a_wait_recording_left_running(world) -> None:
     await asyncio.sleep(0.5)
     await _kill(w)
     assert wait_name in w.fake.pbx.live_recordings and len(snoops(w)) == 1, "the customer waits on, recorded"
-    client = AriClient(w.fake.base_url, "dialer", "dialer", app="dialer")
-    engine = _engine(client)
-    await client.__aenter__()
-    await engine.start()
-    await client.wait_connected(5)
+    engine, client = await restarted(w.fake.base_url, _engine)
     w2 = EngineWorld(engine, w.fake, client)
     try:
         attempt = await written(w2, call_id, lambda a: a.wait_recording_duration_s is not None)

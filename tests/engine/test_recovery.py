@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from dialer.ari.client import AriClient
-from dialer.engine.engine import Engine
+from crash import kill_9, restarted
 from dialer.models import CallAttempt, Contact
 from dialer.models.enums import AgentState, ContactStatus
 from dialer.not_dialing import NotDialing
-from dialer.telephony.ari_port import AriPort
-
 STAYERS = ["+420601000118", "+420601000218", "+420601000318"]
 
 
@@ -43,17 +40,9 @@ async def test_crash_and_restart_reconciles_and_dials_nothing_twice(engine_world
     bridged = next(c for c in w.engine.s.calls.values() if c.state.value == "bridged")
     await w.engine.s.writer.flush()
 
-    # "kill -9": the engine's tasks die without any cleanup; its ARI connection goes with it.
-    w.engine._task.cancel()
-    w.engine.s.writer._task.cancel()
-    await w.client.close()
-
-    client = AriClient(w.fake.base_url, "dialer", "dialer", app="dialer")
-    engine = Engine(AriPort(client), engine_id="test-engine", dial_template="Local/{digits}@customers",
-                    tick_s=0.05)
-    async with client:
-        await engine.start()
-        await client.wait_connected(5)
+    await kill_9(w.engine, w.client)
+    engine, client = await restarted(w.fake.base_url)
+    try:
         attempt = await CallAttempt.get(channel_id=bridged.call_id)
         for _ in range(200):
             await engine.s.writer.flush()
@@ -72,6 +61,8 @@ async def test_crash_and_restart_reconciles_and_dials_nothing_twice(engine_world
             per_contact[a.contact_id] = per_contact.get(a.contact_id, 0) + 1
         assert max(per_contact.values()) == 1, "no contact was dialed twice"
         await engine.stop()
+    finally:
+        await client.close()
 
 
 async def test_asterisk_restart_mid_call_closes_the_record_and_agents_come_back(engine_world) -> None:
@@ -145,17 +136,11 @@ async def test_a_customer_who_answered_while_the_dialer_restarted_is_recorded_ab
     await w.until(lambda: any(c.state.value == "ringing" for c in w.engine.s.calls.values()))
     ringing = next(iter(w.engine.s.calls.values()))
     await w.engine.s.writer.flush()
-    w.engine._task.cancel()
-    w.engine.s.writer._task.cancel()
-    await w.client.close()
+    await kill_9(w.engine, w.client)
     set_state(w.fake.pbx.channels[ringing.call_id.lower()], "Up")  # picked up meanwhile
 
-    client = AriClient(w.fake.base_url, "dialer", "dialer", app="dialer")
-    engine = Engine(AriPort(client), engine_id="test-engine", dial_template="Local/{digits}@customers",
-                    tick_s=0.05)
-    async with client:
-        await engine.start()
-        await client.wait_connected(5)
+    engine, client = await restarted(w.fake.base_url)
+    try:
         for _ in range(200):
             await engine.s.writer.flush()
             attempt = await CallAttempt.get(channel_id=ringing.call_id)
@@ -170,3 +155,5 @@ async def test_a_customer_who_answered_while_the_dialer_restarted_is_recorded_ab
         due = contact.next_attempt_at
         assert due is None or (due - attempt.answered_at).total_seconds() >= 72 * 3600
         await engine.stop()
+    finally:
+        await client.close()

@@ -6,34 +6,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from dialer.ari.client import AriClient
+from crash import kill_9, restarted
 from dialer.billing.rating import billable_seconds
 from dialer.billing.tariffs import Increments
-from dialer.engine.engine import Engine
 from dialer.models import AccountEntry, BillingAccount, CallAttempt, Tariff, TariffRate, Team
 from dialer.models.billing import AccountMode, EntryKind
 from dialer.models.enums import AgentState
-from dialer.telephony.ari_port import AriPort
 
 STAYERS = ["+420601000118", "+420601000218", "+420601000318"]  # the test world: they talk until hung up
-
-
-async def _kill(w, engine: Engine, client: AriClient) -> None:
-    """What kill -9 leaves: no cleanup at all; the ARI connection dies with the process."""
-    engine._task.cancel()
-    engine.s.writer._task.cancel()
-    engine.s.billing._task and engine.s.billing._task.cancel()
-    await client.close()
-
-
-async def _restarted(w) -> tuple[Engine, AriClient]:
-    client = AriClient(w.fake.base_url, "dialer", "dialer", app="dialer")
-    engine = Engine(AriPort(client), engine_id="test-engine", dial_template="Local/{digits}@customers",
-                    tick_s=0.05)
-    await client.__aenter__()
-    await engine.start()
-    await client.wait_connected(5)
-    return engine, client
 
 
 def _price(attempt: CallAttempt) -> Decimal:
@@ -65,10 +45,10 @@ async def test_a_kill_9_loses_no_call_to_billing_and_bills_none_twice(engine_wor
     second = w.engine.s.agents[agent_id].call_id
     await w.engine.s.writer.flush()
     assert len(w.engine.s.billing._queue) == 1, "the first call waits in the meter's queue"
-    await _kill(w, w.engine, w.client)
+    await kill_9(w.engine, w.client)
     assert await CallAttempt.filter(price__not_isnull=True).count() == 0
 
-    engine, client = await _restarted(w)
+    engine, client = await restarted(w.fake.base_url)
     await engine.s.writer.flush()
     ended, cut = await CallAttempt.get(channel_id=first), await CallAttempt.get(channel_id=second)
     assert cut.hangup_cause_text == "dialer restarted during the call"
@@ -79,8 +59,8 @@ async def test_a_kill_9_loses_no_call_to_billing_and_bills_none_twice(engine_wor
     assert (await BillingAccount.get(id=account.id)).balance == Decimal("100") - ended.price - cut.price
 
     # Killed and started once more: nothing is priced or deducted again.
-    await _kill(w, engine, client)
-    engine, client = await _restarted(w)
+    await kill_9(engine, client)
+    engine, client = await restarted(w.fake.base_url)
     await engine.s.writer.flush()
     assert [a.price for a in await CallAttempt.filter(id__in=[ended.id, cut.id]).order_by("id")] == [
         ended.price, cut.price]

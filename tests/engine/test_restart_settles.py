@@ -6,32 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
+from crash import kill_9, restarted
 from dialer.ari.client import AriClient
-from dialer.engine.engine import Engine
 from dialer.engine.pbx_ids import engine_tag
 from dialer.models import AgentSession, AgentStateChange, CallAttempt, Contact
 from dialer.models.enums import AgentState, ContactStatus, SystemDisposition
-from dialer.telephony.ari_port import AriPort
 
 STAYERS = ["+420601000118", "+420601000218", "+420601000318"]
-
-
-async def _kill(w) -> None:
-    """What kill -9 leaves: no cleanup at all; the ARI connection dies with the process."""
-    w.engine._task.cancel()
-    w.engine.s.writer._task.cancel()
-    w.engine.s.billing._task and w.engine.s.billing._task.cancel()
-    await w.client.close()
-
-
-async def _restarted(w) -> tuple[Engine, AriClient]:
-    client = AriClient(w.fake.base_url, "dialer", "dialer", app="dialer")
-    engine = Engine(AriPort(client), engine_id="test-engine", dial_template="Local/{digits}@customers",
-                    tick_s=0.05)
-    await client.__aenter__()
-    await engine.start()
-    await client.wait_connected(5)
-    return engine, client
 
 
 async def _wait_swept(client: AriClient, timeout: float = 5.0) -> tuple[set[str], set[str]]:
@@ -60,8 +41,8 @@ async def test_kill_during_wrap_up_settles_the_contact_the_call_and_the_agent(en
     tag = engine_tag("test-engine")
     assert any(c.id.startswith(tag) for c in await w.client.channels.list()), "the agent's phone leg is tagged"
 
-    await _kill(w)
-    engine, client = await _restarted(w)
+    await kill_9(w.engine, w.client)
+    engine, client = await restarted(w.fake.base_url)
     try:
         attempt = await CallAttempt.get(contact_id=contact.id)
         assert attempt.system_disposition is SystemDisposition.DIALER_RESTARTED
@@ -146,10 +127,10 @@ async def test_a_kill_during_a_spaced_launch_leaves_no_attempt_for_a_call_not_pl
         await asyncio.sleep(0.05)
     await w.engine.s.writer.flush()
     launch.cancel()
-    await _kill(w)
+    await kill_9(w.engine, w.client)
     assert await CallAttempt.all().count() == 1, "one call placed, one attempt row"
     placed = await CallAttempt.get()
-    engine, client = await _restarted(w)
+    engine, client = await restarted(w.fake.base_url)
     try:
         channels, _ = await _wait_swept(client)
         assert not channels, "the placed call's channel is hung up"
