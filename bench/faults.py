@@ -587,6 +587,16 @@ class Bench:
               f"cap {ABANDON_CAP} %")
 
 
+    def fault_before(self, at: float) -> str | None:
+        """The latest fault in the 20 s before an answer at `at` (or up to 1 s after): the
+        abandons a fault made are answered while the dialer is dead or agents are leaving."""
+        before = [what for t, what in sorted(self.obs.faults) if t <= at + 1.0 and at - t <= 20.0]
+        return before[-1] if before else None
+
+    def bin_of(self, at: float) -> int:
+        """The 20 s bin of the run an answer at `at` falls in, in seconds from the start."""
+        return int((at - self.obs.t0) // 20) * 20
+
     def report_pbx_abandons(self, rec: Any, db_rate: float, db_live: int) -> tuple[float, float]:
         """The abandons as the PBX saw them, beside the dialer's own count: (highest running
         rate once MIN_LIVE answers were in, final rate)."""
@@ -597,11 +607,9 @@ class Bench:
         print(f"abandons as the PBX saw them: {len(lost)} of {len(answers)} person answers ({rate:.2f} %), "
               f"max {peak:.2f} % at {rel(peak_at, self.obs.t0) if peak_at else '-'} over {peak_n}; "
               f"the dialer's rows: {db_rate:.2f} % over {db_live}")
-        faults = sorted(self.obs.faults)
         bins: dict[int, list[str]] = {}
         for at in lost:
-            before = [what for t, what in faults if t <= at + 1.0 and at - t <= 20.0]
-            bins.setdefault(int((at - self.obs.t0) // 20) * 20, []).append(before[-1] if before else "-")
+            bins.setdefault(self.bin_of(at), []).append(self.fault_before(at) or "-")
         for start, whats in sorted(bins.items()):
             print(f"    +{start}-{start + 20}s: {len(whats)}: after {', '.join(sorted(set(whats)))}")
         return peak, rate
@@ -610,7 +618,6 @@ class Bench:
         """When the abandoned calls were answered, in 20 s bins, and which fault (if any) came
         in the 20 s before: a call answered while the dialer was dead or agents were leaving
         is an abandon the faults made; one far from any fault is the pacer's."""
-        faults = sorted(self.obs.faults)
         bins: dict[int, list[str]] = {}
         for a in attempts:
             outcome = a["outcome"].value if a["outcome"] else ""
@@ -618,10 +625,10 @@ class Bench:
             if not a["answered_at"] or not (outcome == "abandoned" or late):
                 continue
             at = a["answered_at"].timestamp()
-            before = [what for t, what in faults if t <= at + 1.0 and at - t <= 20.0]
-            bins.setdefault(int((at - self.obs.t0) // 20) * 20, []).append(
+            before = self.fault_before(at)
+            bins.setdefault(self.bin_of(at), []).append(
                 f"{a['contact_id']}{' bridged after %.1f s' % a['wait_s'] if late else ''}"
-                f"{' [after ' + before[-1] + ']' if before else ''}")
+                f"{' [after ' + before + ']' if before else ''}")
         total = sum(len(v) for v in bins.values())
         print(f"abandoned calls (incl. bridged after 2 s): {total}, by when they were answered:")
         for start, rows in sorted(bins.items()):
