@@ -168,12 +168,13 @@ class PreviousRun:
         if (rt := self.s.campaigns.get(last.campaign_id or 0)) is not None:
             # Its own dial profile's retries and attempt limit, when it names one.
             await rt.config.take_contact_profiles([contact.dial_profile_id])
+        ghost = ghost_of(last, contact)
         if last.id in closed and last.answered_at is None and last.channel_id:
-            self._ringing[last.channel_id] = ghost_of(last, contact)
+            self._ringing[last.channel_id] = ghost
         if last.id not in closed:
             # Its call had ended and the agent was in wrap-up: no disposition will come now.
             self.s.writer.attempt(last.id, system_disposition=SystemDisposition.DIALER_RESTARTED)
-        self.calls.reschedule_contact(ghost_of(last, contact), AttemptResult(outcome, last.hangup_cause), now)
+        self.calls.reschedule_contact(ghost, AttemptResult(outcome, last.hangup_cause), now)
         self.settled.contacts_rescheduled += 1
 
     async def _adopt_recordings(self) -> None:
